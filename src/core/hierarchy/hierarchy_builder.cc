@@ -48,7 +48,9 @@ Hierarchy HierarchyBuilder::Build(std::vector<HierarchyIssue>* issues) && {
     ring_count += g.ring_count();
     polygon_count += g.polygon_count();
   }
-  h.strings_.reserve(string_bytes);
+  // Always on the heap (beyond the small-string buffer): by_code_ holds views into strings_,
+  // which must survive moving the Hierarchy.
+  h.strings_.reserve(std::max<size_t>(string_bytes, 64));
   h.string_ends_.reserve(3 * n);
   h.points_.reserve(point_count);
   h.ring_ends_.reserve(ring_count);
