@@ -3,10 +3,12 @@
 namespace wangge::cli {
 
 // One factory per command file.
+std::unique_ptr<Command> MakeInspectCommand();
 
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(MakeInspectCommand());
 
   return commands;
 }
