@@ -4,11 +4,13 @@ namespace wangge::cli {
 
 // One factory per command file.
 std::unique_ptr<Command> MakeInspectCommand();
+std::unique_ptr<Command> MakeLocateCommand();
 
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(MakeInspectCommand());
+  commands.push_back(MakeLocateCommand());
 
   return commands;
 }

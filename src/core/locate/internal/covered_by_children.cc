@@ -1,0 +1,124 @@
+#include "locate/internal/covered_by_children.h"
+
+#include <algorithm>
+#include <bit>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+namespace wangge::internal {
+namespace {
+
+// The signed count of one segment (endpoints in canonical order lo < hi; +1 per child edge from
+// lo to hi, -1 per child edge from hi to lo, and the opposite for the parent's edges).
+struct Slot {
+  uint64_t hash = 0;  // 0: empty
+  Point lo;
+  Point hi;
+  int sum = 0;
+};
+
+// An open-addressing table of segment counts, reused from region to region.
+class SegmentCounts {
+ public:
+  void Reset(size_t edges) {
+    size_t size = 16;
+    while (size < 2 * edges) size *= 2;
+    slots_.assign(size, Slot{});
+    used_.clear();
+  }
+  void Add(const Point& a, const Point& b, int sign) {
+    const bool forward = a < b;
+    const Point& lo = forward ? a : b;
+    const Point& hi = forward ? b : a;
+    const uint64_t hash = Hash(lo, hi);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.hash == 0) {
+        slot = {hash, lo, hi, forward ? sign : -sign};
+        used_.push_back(static_cast<uint32_t>(i));
+        return;
+      }
+      if (slot.hash == hash && slot.lo == lo && slot.hi == hi) {
+        slot.sum += forward ? sign : -sign;
+        return;
+      }
+    }
+  }
+  bool AllZero() const {
+    return std::all_of(used_.begin(), used_.end(), [&](uint32_t i) { return slots_[i].sum == 0; });
+  }
+
+ private:
+  static uint64_t Hash(const Point& lo, const Point& hi) {
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (double v : {lo.x, lo.y, hi.x, hi.y}) {
+      h = (h ^ std::bit_cast<uint64_t>(v)) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 29;
+    }
+    return h | 1;  // never 0, which marks an empty slot
+  }
+
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> used_;
+};
+
+// Twice the signed area of a closed ring, relative to its first vertex for precision.
+double SignedArea2(RingView ring) {
+  double sum = 0;
+  const Point& o = ring.front();
+  for (size_t i = 1; i + 1 < ring.size(); ++i) {
+    sum += (ring[i].x - o.x) * (ring[i + 1].y - o.y) - (ring[i + 1].x - o.x) * (ring[i].y - o.y);
+  }
+  return sum;
+}
+
+// Counts the directed edges of `geometry`, shells counter-clockwise and holes clockwise, each
+// with `weight` (+1 for a child, -1 for the parent).
+void AddEdges(const MultiPolygonView& geometry, int weight, SegmentCounts& counts) {
+  for (size_t p = 0; p < geometry.polygon_count(); ++p) {
+    const PolygonView polygon = geometry.polygon(p);
+    for (size_t r = 0; r < polygon.ring_count(); ++r) {
+      const RingView ring = polygon.ring(r);
+      if (ring.size() < 2) continue;
+      const bool counter_clockwise = SignedArea2(ring) > 0;
+      const bool want_counter_clockwise = r == 0;
+      const int direction = (counter_clockwise == want_counter_clockwise ? 1 : -1) * weight;
+      for (size_t i = 1; i < ring.size(); ++i) {
+        if (!(ring[i - 1] == ring[i])) counts.Add(ring[i - 1], ring[i], direction);
+      }
+    }
+  }
+}
+
+bool Covered(const Hierarchy& hierarchy, RegionId region, SegmentCounts& counts) {
+  const MultiPolygonView own = hierarchy.geometry(region);
+  if (own.empty()) return true;
+  if (hierarchy.children(region).empty()) return false;
+  size_t edges = own.vertex_count();
+  for (RegionId child : hierarchy.children(region))
+    edges += hierarchy.geometry(child).vertex_count();
+  counts.Reset(edges);
+  for (RegionId child : hierarchy.children(region)) AddEdges(hierarchy.geometry(child), 1, counts);
+  AddEdges(own, -1, counts);
+  return counts.AllZero();
+}
+
+}  // namespace
+
+std::vector<uint8_t> CoveredByChildren(const Hierarchy& hierarchy, size_t level) {
+  const RegionRange range = hierarchy.regions(level);
+  std::vector<uint8_t> covered(range.size(), 0);
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<size_t>(0, range.size()),
+                            [&](const oneapi::tbb::blocked_range<size_t>& r) {
+                              SegmentCounts counts;
+                              for (size_t i = r.begin(); i < r.end(); ++i) {
+                                const RegionId id = static_cast<RegionId>(range.first + i);
+                                covered[i] = Covered(hierarchy, id, counts) ? 1 : 0;
+                              }
+                            });
+  return covered;
+}
+
+}  // namespace wangge::internal
