@@ -5,12 +5,14 @@ namespace wangge::cli {
 // One factory per command file.
 std::unique_ptr<Command> MakeInspectCommand();
 std::unique_ptr<Command> MakeLocateCommand();
+std::unique_ptr<Command> MakeSynthCommand();
 
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(MakeInspectCommand());
   commands.push_back(MakeLocateCommand());
+  commands.push_back(MakeSynthCommand());
 
   return commands;
 }
