@@ -4,6 +4,7 @@ namespace wangge::cli {
 
 // One factory per command file.
 std::unique_ptr<Command> MakeInspectCommand();
+std::unique_ptr<Command> MakeCheckCommand();
 std::unique_ptr<Command> MakeLocateCommand();
 std::unique_ptr<Command> MakeSynthCommand();
 
@@ -11,6 +12,7 @@ std::unique_ptr<Command> MakeSynthCommand();
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(MakeInspectCommand());
+  commands.push_back(MakeCheckCommand());
   commands.push_back(MakeLocateCommand());
   commands.push_back(MakeSynthCommand());
 
