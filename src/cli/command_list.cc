@@ -6,6 +6,7 @@ namespace wangge::cli {
 std::unique_ptr<Command> MakeInspectCommand();
 std::unique_ptr<Command> MakeCheckCommand();
 std::unique_ptr<Command> MakeLocateCommand();
+std::unique_ptr<Command> MakeTilesCommand();
 std::unique_ptr<Command> MakeSynthCommand();
 
 
@@ -14,6 +15,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   commands.push_back(MakeInspectCommand());
   commands.push_back(MakeCheckCommand());
   commands.push_back(MakeLocateCommand());
+  commands.push_back(MakeTilesCommand());
   commands.push_back(MakeSynthCommand());
 
   return commands;
