@@ -7,6 +7,7 @@ std::unique_ptr<Command> MakeInspectCommand();
 std::unique_ptr<Command> MakeCheckCommand();
 std::unique_ptr<Command> MakeLocateCommand();
 std::unique_ptr<Command> MakeTilesCommand();
+std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeSynthCommand();
 
 
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   commands.push_back(MakeCheckCommand());
   commands.push_back(MakeLocateCommand());
   commands.push_back(MakeTilesCommand());
+  commands.push_back(MakeServeCommand());
   commands.push_back(MakeSynthCommand());
 
   return commands;

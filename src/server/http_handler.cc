@@ -1,0 +1,474 @@
+#include "server/http_handler.h"
+
+#include <chrono>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+#include <malloc.h>
+#include <pistache/http.h>
+#include <pistache/peer.h>
+#include <pistache/transport.h>
+#include <sys/socket.h>
+
+#include "server/gzip_stream.h"
+#include "server/http_status.h"
+#include "server/json_text.h"
+
+namespace wangge::server {
+namespace {
+
+namespace Http = Pistache::Http;
+using Peer = Pistache::Tcp::Peer;
+
+// After this many connections have closed since the peak (and at least half of them), the
+// allocator's free memory is returned to the system.
+constexpr int64_t kTrimAfterClosedConnections = 1000;
+
+// Pieces of a streamed body are handed to the network once this much is pending.
+constexpr size_t kStreamFlushBytes = 256 << 10;
+
+// A response header with any name (Pistache writes only typed headers, not raw ones).
+class ResponseHeader final : public Http::Header::Header {
+ public:
+  ResponseHeader(std::string name, std::string value)
+      : name_(std::move(name)),
+        value_(std::move(value)),
+        hash_(Http::Header::detail::hash(name_.c_str())) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& os) const override { os << value_; }
+  uint64_t hash() const override { return hash_; }
+
+ private:
+  std::string name_;
+  std::string value_;
+  uint64_t hash_;
+};
+
+void AddHeader(Http::Header::Collection& headers, std::string name, std::string value) {
+  headers.add(std::make_shared<ResponseHeader>(std::move(name), std::move(value)));
+}
+
+// Pistache's request parser plus what this handler tracks per connection.
+class GuardedParser final : public Http::RequestParser {
+ public:
+  explicit GuardedParser(size_t max_bytes) : Http::RequestParser(max_bytes) {}
+  size_t buffered = 0;      // bytes fed since the current request began
+  bool discarding = false;  // a request was refused: ignore everything until the peer closes
+};
+
+HttpMethod ToMethod(Http::Method method) {
+  switch (method) {
+    case Http::Method::Get:
+      return HttpMethod::kGet;
+    case Http::Method::Head:
+      return HttpMethod::kHead;
+    case Http::Method::Post:
+      return HttpMethod::kPost;
+    case Http::Method::Put:
+      return HttpMethod::kPut;
+    case Http::Method::Patch:
+      return HttpMethod::kPatch;
+    case Http::Method::Delete:
+      return HttpMethod::kDelete;
+    case Http::Method::Options:
+      return HttpMethod::kOptions;
+    default:
+      return HttpMethod::kOther;
+  }
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Returns true if the Host header is safe to echo into links.
+bool PlausibleHost(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' &&
+        c != '[' && c != ']' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Builds the handler's view of `request`; fails on a malformed query escape.
+Status Convert(const Http::Request& request, const ServerOptions& options, HttpRequest* out) {
+  out->method = ToMethod(request.method());
+  out->path = request.resource();
+  out->body = request.body();
+  for (const auto& [name, raw] : request.headers().rawList()) {
+    out->headers.emplace_back(Lower(name), raw.value());
+  }
+  for (auto it = request.query().parameters_begin(); it != request.query().parameters_end(); ++it) {
+    std::optional<std::string> name = PercentDecode(it->first, true);
+    std::optional<std::string> value = PercentDecode(it->second, true);
+    if (!name || !value) {
+      return Status::InvalidArgument("malformed %-escape in query parameter " +
+                                     it->first.substr(0, 64));
+    }
+    out->query.emplace_back(std::move(*name), std::move(*value));
+  }
+  if (!options.public_url.empty()) {
+    out->base_url = options.public_url;
+    while (!out->base_url.empty() && out->base_url.back() == '/') out->base_url.pop_back();
+  } else {
+    const std::optional<std::string_view> host = out->Header("host");
+    out->base_url = "http://" + (host && PlausibleHost(*host)
+                                     ? std::string(*host)
+                                     : options.host + ":" + std::to_string(options.port));
+  }
+  return Status::Ok();
+}
+
+bool WantsKeepAlive(const Http::Request& request) {
+  if (auto connection = request.headers().tryGet<Http::Header::Connection>()) {
+    return connection->control() != Http::ConnectionControl::Close;
+  }
+  return request.version() == Http::Version::Http11;
+}
+
+bool AcceptsGzip(const HttpRequest& request) {
+  const std::optional<std::string_view> accept = request.Header("accept-encoding");
+  if (!accept) return false;
+  bool gzip = false;
+  bool star = false;
+  bool gzip_listed = false;
+  std::string_view rest = *accept;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    std::string_view name = item.substr(0, item.find(';'));
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    bool refused = false;
+    if (const size_t q = item.find("q="); q != std::string_view::npos) {
+      std::string_view value = item.substr(q + 2);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+      refused = value.find_first_not_of("0.") == std::string_view::npos;  // q=0, q=0.0, ...
+    }
+    const std::string lower = Lower(std::string(name));
+    if (lower == "gzip" || lower == "x-gzip") {
+      gzip_listed = true;
+      gzip = !refused;
+    } else if (lower == "*") {
+      star = !refused;
+    }
+  }
+  return gzip || (star && !gzip_listed);
+}
+
+bool Compressible(std::string_view content_type) {
+  return content_type.starts_with("application/json") ||
+         content_type.starts_with("application/geo+json") ||
+         content_type.starts_with("application/vnd.oai.openapi") ||
+         content_type.starts_with("text/");
+}
+
+class HttpHandler final : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(HttpHandler)
+
+  explicit HttpHandler(std::shared_ptr<ServiceState> state) : state_(std::move(state)) {}
+
+  // Unused: onInput below dispatches itself. Kept because Http::Handler requires it.
+  void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
+    const std::shared_ptr<Peer> peer = writer.getPeer();
+    Serve(request, std::move(writer), peer);
+  }
+
+  void onConnection(const std::shared_ptr<Peer>& peer) override {
+    peer->putData(ParserData, std::make_shared<GuardedParser>(getMaxRequestSize()));
+    state_->metrics->ConnectionOpened();
+    const int64_t open = state_->open_connections.fetch_add(1) + 1;
+    int64_t peak = state_->peak_connections.load();
+    while (open > peak && !state_->peak_connections.compare_exchange_weak(peak, open)) {
+    }
+  }
+
+  void onDisconnection(const std::shared_ptr<Peer>&) override {
+    state_->metrics->ConnectionClosed();
+    const int64_t open = state_->open_connections.fetch_sub(1) - 1;
+    // After a burst of connections has gone, hand the memory their state held back to the
+    // system: glibc keeps freed blocks in each reactor thread's arena otherwise, so resident
+    // memory would stay at the burst's peak.
+    int64_t peak = state_->peak_connections.load();
+    if (peak - open >= kTrimAfterClosedConnections && open <= peak / 2 &&
+        state_->peak_connections.compare_exchange_strong(peak, open)) {
+      malloc_trim(0);
+    }
+  }
+
+  void onInput(const char* data, size_t size, const std::shared_ptr<Peer>& peer) override {
+    auto& parser = static_cast<GuardedParser&>(*getParser(peer));
+    if (parser.discarding) return;
+    const ServerOptions& options = state_->context->options;
+    parser.buffered += size;
+    try {
+      if (!parser.feed(data, size)) {
+        Refuse(peer, parser, HttpError::kPayloadTooLarge, "the request exceeds the size limit");
+        return;
+      }
+      const Http::Private::State state = parser.parse();
+      const auto length = parser.request.headers().tryGet<Http::Header::ContentLength>();
+      if (state != Http::Private::State::Done) {
+        if (parser.step()->id() != Http::Private::BodyStep::Id) {
+          if (parser.buffered > options.max_header_bytes) {
+            Refuse(peer, parser, 431,
+                   "the request line and headers exceed " +
+                       std::to_string(options.max_header_bytes) + " bytes");
+          }
+          return;
+        }
+        if ((length && length->value() > options.max_body_bytes) ||
+            std::as_const(parser.request).body().size() > options.max_body_bytes) {
+          RefuseBody(peer, parser);
+        }
+        return;
+      }
+      if (length && length->value() > options.max_body_bytes) {
+        RefuseBody(peer, parser);
+        return;
+      }
+    } catch (const std::bad_alloc&) {  // e.g. Content-Length: 10^18 reserved up front
+      RefuseBody(peer, parser);
+      return;
+    } catch (const std::length_error&) {
+      RefuseBody(peer, parser);
+      return;
+    } catch (const Http::HttpError& e) {
+      Refuse(peer, parser, HttpError::kBadRequest, "malformed HTTP request: " + e.reason());
+      return;
+    } catch (const std::exception& e) {
+      Refuse(peer, parser, HttpError::kBadRequest,
+             std::string("malformed HTTP request: ") + e.what());
+      return;
+    }
+
+    Http::Request request = std::move(parser.request);
+    parser.reset();
+    parser.buffered = 0;
+    peer->setIdle(false);  // as Pistache's own input step does: a request is being answered
+    request.copyAddress(peer->address());
+    Serve(request, Http::ResponseWriter(request.version(), transport(), this, peer), peer);
+  }
+
+ private:
+  void RefuseBody(const std::shared_ptr<Peer>& peer, GuardedParser& parser) {
+    Refuse(peer, parser, HttpError::kPayloadTooLarge,
+           "the request body exceeds " + std::to_string(state_->context->options.max_body_bytes) +
+               " bytes (max_body_bytes)");
+  }
+
+  void Refuse(const std::shared_ptr<Peer>& peer, GuardedParser& parser, HttpError error,
+              const std::string& message) {
+    SendRefusal(peer, parser, ErrorReply(error, message));
+  }
+
+  void Refuse(const std::shared_ptr<Peer>& peer, GuardedParser& parser, int status,
+              const std::string& message) {
+    Reply reply;
+    reply.status = status;
+    reply.body = ErrorBody("request_header_fields_too_large", message);
+    SendRefusal(peer, parser, std::move(reply));
+  }
+
+  // Answers a request that will not be read to its end, then stops reading the connection: the
+  // answer is followed by a FIN once written, and whatever else the client sends is discarded
+  // until it closes.
+  void SendRefusal(const std::shared_ptr<Peer>& peer, GuardedParser& parser, Reply reply) {
+    const auto start = std::chrono::steady_clock::now();
+    const HttpMethod method = ToMethod(parser.request.method());
+    const std::string path = parser.request.resource();
+    Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
+    AddCommonHeaders(writer.headers(), reply, /*keep_alive=*/false);
+    const size_t bytes = reply.body.size();
+    AfterWritten(writer.send(static_cast<Http::Code>(reply.status), reply.body),
+                 /*keep_alive=*/false, peer);
+    parser.reset();
+    parser.buffered = 0;
+    parser.discarding = true;
+    Record(state_->metrics->unmatched_route(), method, path, "", reply.status, bytes, start);
+  }
+
+  // Counts the answer as being written until `written` settles (Shutdown waits for that), then,
+  // unless `keep_alive`, ends the connection's sending side: a FIN after the answer, after which
+  // the client closes and Pistache frees the connection.
+  void AfterWritten(Pistache::Async::Promise<ssize_t> written, bool keep_alive,
+                    const std::shared_ptr<Peer>& peer) {
+    std::shared_ptr<ServiceState> state = state_;
+    state->pending_writes.fetch_add(1, std::memory_order_relaxed);
+    std::weak_ptr<Peer> weak = peer;
+    written.then(
+        [state, weak, keep_alive](ssize_t) {
+          if (!keep_alive) {
+            if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
+          }
+          state->pending_writes.fetch_sub(1, std::memory_order_relaxed);
+        },
+        [state](std::exception_ptr&) {
+          state->pending_writes.fetch_sub(1, std::memory_order_relaxed);
+        });
+  }
+
+  void AddCommonHeaders(Http::Header::Collection& headers, const Reply& reply, bool keep_alive) {
+    const ServerOptions& options = state_->context->options;
+    if (!reply.content_type.empty()) AddHeader(headers, "Content-Type", reply.content_type);
+    for (const auto& [name, value] : reply.headers) AddHeader(headers, name, value);
+    if (!options.cors_origin.empty()) {
+      AddHeader(headers, "Access-Control-Allow-Origin", options.cors_origin);
+      AddHeader(headers, "Access-Control-Expose-Headers", "Wangge-Dataset-Version");
+    }
+    AddHeader(headers, "Connection", keep_alive ? "keep-alive" : "close");
+  }
+
+  void Serve(const Http::Request& request, Http::ResponseWriter writer,
+             const std::shared_ptr<Peer>& peer) {
+    const auto start = std::chrono::steady_clock::now();
+    ServiceState& state = *state_;
+    state.in_flight.fetch_add(1, std::memory_order_relaxed);
+    HttpRequest http_request;
+    size_t route = RouteTable::kNoRoute;
+    Reply reply;
+    size_t bytes = 0;
+    try {
+      if (Status s = Convert(request, state.context->options, &http_request); !s.ok()) {
+        reply = ErrorReply(s);
+      } else {
+        reply = Dispatch(state.routes, *state.context, http_request, &route);
+      }
+      const bool keep_alive =
+          WantsKeepAlive(request) && !state.draining.load(std::memory_order_relaxed);
+      bytes = Send(writer, reply, http_request, keep_alive, peer);
+    } catch (const std::exception& e) {
+      std::cerr << "wangge serve: internal error answering " << request.resource() << ": "
+                << e.what() << "\n";
+      if (peer) ::shutdown(peer->fd(), SHUT_RDWR);  // the answer may be half written: end it
+      reply.status = 500;
+    }
+    Record(route == RouteTable::kNoRoute ? state.metrics->unmatched_route() : route,
+           http_request.method, request.resource(), QueryForLog(http_request), reply.status, bytes,
+           start);
+    state.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  std::string QueryForLog(const HttpRequest& request) const {
+    if (!state_->context->options.log_coordinates) return "";
+    std::string query;
+    for (const auto& [name, value] : request.query) {
+      query += query.empty() ? "" : "&";
+      query += name + "=" + value;
+    }
+    return query;
+  }
+
+  // Writes `reply`; returns the body bytes sent (after compression).
+  size_t Send(Http::ResponseWriter& writer, Reply& reply, const HttpRequest& request,
+              bool keep_alive, const std::shared_ptr<Peer>& peer) {
+    const ServerOptions& options = state_->context->options;
+    auto& headers = writer.headers();
+    AddCommonHeaders(headers, reply, keep_alive);
+    const bool compressible = options.gzip && Compressible(reply.content_type);
+    const bool gzip = compressible && AcceptsGzip(request) &&
+                      (reply.producer || reply.body.size() >= options.gzip_min_bytes);
+    if (compressible) AddHeader(headers, "Vary", "Accept-Encoding");
+    if (gzip) AddHeader(headers, "Content-Encoding", "gzip");
+    const auto code = static_cast<Http::Code>(reply.status);
+
+    if (!reply.producer) {
+      if (gzip) reply.body = GzipCompress(reply.body);
+      AfterWritten(writer.send(code, reply.body.data(), reply.body.size()), keep_alive, peer);
+      return reply.body.size();
+    }
+
+    Http::ResponseStream stream = writer.stream(code, kStreamFlushBytes + (64 << 10));
+    std::optional<GzipStream> compressor;
+    if (gzip) compressor.emplace();
+    size_t bytes = 0;
+    size_t pending = 0;
+    std::string compressed;
+    auto emit = [&](const std::string& piece, bool finish) {
+      std::string_view out = piece;
+      if (compressor) {
+        compressed.clear();
+        compressor->Write(piece, finish, &compressed);
+        out = compressed;
+      }
+      if (!out.empty()) {
+        stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+        bytes += out.size();
+        pending += out.size();
+      }
+      if (pending >= kStreamFlushBytes) {
+        stream.flush();
+        pending = 0;
+      }
+    };
+    emit(reply.body, false);
+    std::string piece;
+    for (bool more = true; more;) {
+      piece.clear();
+      more = reply.producer(piece);
+      emit(piece, !more);
+    }
+    // The last chunk goes through the transport itself (not ResponseStream::ends()) for a promise
+    // that resolves once everything before it is written.
+    stream.flush();
+    if (peer) {
+      peer->setIdle(true);  // as Pistache's send() does: the connection may idle now
+      AfterWritten(transport()->asyncWrite(peer->fd(), Pistache::RawBuffer("0\r\n\r\n", 5)),
+                   keep_alive, peer);
+      transport()->flush();
+    }
+    return bytes;
+  }
+
+  void Record(size_t route, HttpMethod method, std::string_view path, std::string_view query,
+              int status, size_t bytes, std::chrono::steady_clock::time_point start) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    state_->metrics->RecordRequest(route, method, status, seconds);
+    AccessLog* log = state_->access_log;
+    if (!log || !log->enabled()) return;
+    std::string line;
+    line.reserve(256);
+    line += "{\"time\":\"";
+    line += UtcTimestamp();
+    line += "\",\"method\":\"";
+    line += HttpMethodName(method);
+    line += "\",\"path\":";
+    AppendJsonString(line, path.substr(0, 1024));
+    if (!query.empty()) {
+      line += ",\"query\":";
+      AppendJsonString(line, query.substr(0, 4096));
+    }
+    line += ",\"route\":";
+    AppendJsonString(line, route < state_->routes.size()
+                               ? std::string_view(state_->routes.label(route))
+                               : std::string_view("unmatched"));
+    line += ",\"status\":";
+    AppendJsonInt(line, status);
+    line += ",\"bytes\":";
+    AppendJsonInt(line, static_cast<int64_t>(bytes));
+    line += ",\"duration_ms\":";
+    AppendJsonNumber(line, static_cast<double>(static_cast<int64_t>(seconds * 1e6)) / 1e3);
+    line += '}';
+    log->Write(line);
+  }
+
+  std::shared_ptr<ServiceState> state_;
+};
+
+}  // namespace
+
+std::shared_ptr<Pistache::Http::Handler> MakeHttpHandler(std::shared_ptr<ServiceState> state) {
+  return std::make_shared<HttpHandler>(std::move(state));
+}
+
+}  // namespace wangge::server
