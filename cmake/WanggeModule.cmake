@@ -28,8 +28,10 @@ function(wangge_test name)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
-  gtest_discover_tests(${name}
-    PROPERTIES LABELS "${T_LABELS}"
-               ENVIRONMENT "WANGGE_SOURCE_DIR=${PROJECT_SOURCE_DIR};WANGGE_BINARY_DIR=${PROJECT_BINARY_DIR}"
-    DISCOVERY_TIMEOUT 60)
+  # The directories are baked in (support/test_support.h) rather than passed as ENVIRONMENT:
+  # gtest_discover_tests splits list-valued PROPERTIES, so only one single-valued property is safe.
+  target_compile_definitions(${name} PRIVATE
+    WANGGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}" WANGGE_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  list(JOIN T_LABELS "\\;" labels)
+  gtest_discover_tests(${name} PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package wangge needs, when missing. Idempotent and quiet when all is there.
 #   scripts/setup.sh            build + test dependencies
-#   scripts/setup.sh --bench    also the benchmark tools (wrk, hyperfine)
+#   scripts/setup.sh --bench    also the benchmark tools (wrk, hyperfine, libpq for the PostGIS baselines)
 # Browser and npm packages for the web page are installed by scripts/setup-web.sh.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(wrk hyperfine) ;;
+    --bench) packages+=(wrk hyperfine libpq-dev) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -21,8 +21,9 @@ MultiPolygon Wkt(std::string_view wkt) {
 }
 
 std::filesystem::path SourceDir() {
-  const char* dir = std::getenv("WANGGE_SOURCE_DIR");
-  return dir ? std::filesystem::path(dir) : std::filesystem::current_path();
+  // The environment wins, so a test binary can run against another checkout.
+  if (const char* dir = std::getenv("WANGGE_SOURCE_DIR")) return dir;
+  return WANGGE_SOURCE_DIR;
 }
 
 std::filesystem::path ScratchDir() {

@@ -12,7 +12,7 @@ namespace wangge::testing {
 // Parses WKT or fails the test (fatal: aborts the process with the message).
 MultiPolygon Wkt(std::string_view wkt);
 
-// Returns the source tree's root (from WANGGE_SOURCE_DIR, set by ctest).
+// Returns the source tree's root: $WANGGE_SOURCE_DIR if set, else the tree the tests were built from.
 std::filesystem::path SourceDir();
 
 // Returns a fresh, empty directory for this test, removed when the test binary's temp root is.
