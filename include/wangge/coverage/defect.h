@@ -28,6 +28,9 @@
 // narrower than the sliver width (near_coincident_edge, unmatched_parent_edge slivers) — the
 // tolerance grades them, it never makes them go away; kWarning for policy rules that real data may
 // legitimately break (code model, size rules, multipart, short segments).
+// A mismatch too large to polygonise within bounded time and memory (over 100,000 boundary
+// segments around it) is reported as near_coincident_edge / unmatched_parent_edge with reason
+// "undescribed", severity error, and its unmatched segments as lines.
 //
 // Thread safety: plain values.
 #pragma once
