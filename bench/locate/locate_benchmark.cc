@@ -3,7 +3,7 @@
 // Boost.Geometry rtree (packed) with bg::within — on points uniform over the city's bounding box
 // and points clustered like a city's reports (dense centres, 10% scattered).
 //
-//   WANGGE_LOCATE_DATASET=/tmp/putian.gpkg build-x/bench/locate/locate_benchmark
+//   WANGGE_LOCATE_DATASET=putian.gpkg build-bench/bench/locate/locate_benchmark
 //   build-x/bench/locate/locate_benchmark --benchmark_filter=BM_Wangge
 //
 // Dataset: WANGGE_LOCATE_DATASET (e.g. `wangge synth --scale putian` output) if set, else the
