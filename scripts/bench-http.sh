@@ -122,43 +122,52 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = os.getenv("WANGGE_BENCH_TYPE")
 EOF
 
-# Runs wrk; prints "requests/s p99_ms" from its output.
+# Server CPU time (user + system) so far, in clock ticks.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
+# Runs wrk; prints "requests/s p99_ms server_cpu_us_per_request" from its output and the server's
+# CPU time (which, unlike requests/s, does not depend on what else the machine runs).
 run_wrk() {
   local out=$1; shift
+  local before after
+  before=$(server_ticks)
   wrk --latency "$@" >"$out" 2>&1
-  awk '/Requests\/sec:/ {rps = $2}
+  after=$(server_ticks)
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+       /Requests\/sec:/ {rps = $2}
+       / requests in / {n = $1}
        /^ +99%/ {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; p99 = v}
        / Non-2xx/ {bad = $NF}
-       END {if (bad) {print "NON2XX " bad} else {printf "%.0f %.3f\n", rps, p99}}' "$out"
+       END {if (bad) {print "bench-http.sh: " bad " answers were not 2xx" > "/dev/stderr"; exit 1}
+            printf "%s %.3f %.1f\n", rps, p99, (n ? ticks / hz / n * 1e6 : 0)}' "$out"
 }
 
 common=(-t"$wrk_threads" -c"$connections" -d"${duration}s")
 echo "== GET /healthz (ceiling): wrk ${common[*]}"
-read -r health_rps health_p99 < <(run_wrk "$work/healthz.txt" "${common[@]}" "$base/healthz")
+read -r health_rps health_p99 health_cpu < <(run_wrk "$work/healthz.txt" "${common[@]}" "$base/healthz")
 echo "== GET /v1/locate?lon=&lat= ($points distinct points): wrk ${common[*]}"
-read -r get_rps get_p99 < <(WANGGE_BENCH_POINTS="$work/points.txt" run_wrk "$work/get.txt" \
+read -r get_rps get_p99 get_cpu < <(WANGGE_BENCH_POINTS="$work/points.txt" run_wrk "$work/get.txt" \
   "${common[@]}" -s "$work/get.lua" "$base")
 batch_common=(-t"$wrk_threads" -c"$wrk_threads" -d"${duration}s" --timeout 60s)
 echo "== POST /v1/locate, CSV batches of $batch points: wrk ${batch_common[*]}"
-read -r csv_rps csv_p99 < <(WANGGE_BENCH_BODY="$work/batch.csv" WANGGE_BENCH_TYPE=text/csv \
+read -r csv_rps csv_p99 csv_cpu < <(WANGGE_BENCH_BODY="$work/batch.csv" WANGGE_BENCH_TYPE=text/csv \
   run_wrk "$work/csv.txt" "${batch_common[@]}" -s "$work/post.lua" "$base/v1/locate")
 echo "== POST /v1/locate, JSON batches of $batch points: wrk ${batch_common[*]}"
-read -r json_rps json_p99 < <(WANGGE_BENCH_BODY="$work/batch.json" WANGGE_BENCH_TYPE=application/json \
+read -r json_rps json_p99 json_cpu < <(WANGGE_BENCH_BODY="$work/batch.json" WANGGE_BENCH_TYPE=application/json \
   run_wrk "$work/json.txt" "${batch_common[@]}" -s "$work/post.lua" "$base/v1/locate")
-# Batch req/s is small: take it with decimals from wrk's own line.
-csv_rps=$(awk '/Requests\/sec:/ {print $2}' "$work/csv.txt")
-json_rps=$(awk '/Requests\/sec:/ {print $2}' "$work/json.txt")
 
 cores=$(nproc)
 cpu=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')
 echo
 echo "== wangge HTTP benchmark: $cores cores ($cpu), wrk and the server on the same machine"
 echo "   dataset: $dataset"
-awk -v h="$health_rps" -v hp="$health_p99" -v g="$get_rps" -v gp="$get_p99" \
-    -v c="$csv_rps" -v cp="$csv_p99" -v j="$json_rps" -v jp="$json_p99" -v n="$batch" 'BEGIN {
-  printf "   %-34s %12s %10s %s\n", "", "requests/s", "p99 ms", "vs /healthz"
-  printf "   %-34s %12.0f %10.3f %s\n", "GET /healthz (ceiling)", h, hp, "1.00"
-  printf "   %-34s %12.0f %10.3f %.2f   target >= 50000 req/s, p99 <= 2 ms\n", "GET /v1/locate (one point)", g, gp, g / h
-  printf "   %-34s %12.2f %10.1f %.0f points/s (%.1f x /healthz req/s)   target >= 3M points/s\n", "POST /v1/locate CSV batch", c, cp, c * n, c * n / h
-  printf "   %-34s %12.2f %10.1f %.0f points/s (%.1f x /healthz req/s)\n", "POST /v1/locate JSON batch", j, jp, j * n, j * n / h
+awk -v h="$health_rps" -v hp="$health_p99" -v hc="$health_cpu" -v g="$get_rps" -v gp="$get_p99" \
+    -v gc="$get_cpu" -v c="$csv_rps" -v cp="$csv_p99" -v cc="$csv_cpu" -v j="$json_rps" \
+    -v jp="$json_p99" -v jc="$json_cpu" -v n="$batch" 'BEGIN {
+  printf "   %-30s %11s %9s %11s %14s\n", "", "requests/s", "p99 ms", "vs healthz", "server CPU"
+  printf "   %-30s %11.0f %9.3f %11s %11.1f us\n", "GET /healthz (ceiling)", h, hp, "1.00", hc
+  printf "   %-30s %11.0f %9.3f %11.2f %11.1f us   target >= 50000 req/s, p99 <= 2 ms\n", "GET /v1/locate (one point)", g, gp, g / h, gc
+  printf "   %-30s %11.2f %9.1f %11s %11.2f us/point\n", "POST /v1/locate CSV batch", c, cp, "", cc / n
+  printf "   %-30s %11.2f %9.1f %11s %11.2f us/point\n", "POST /v1/locate JSON batch", j, jp, "", jc / n
+  printf "   batch throughput: CSV %.0f points/s (%.1f x /healthz req/s), JSON %.0f points/s   target >= 3M points/s\n", c * n, c * n / h, j * n
 }'

@@ -20,8 +20,8 @@ Reply HandleCoverage(const Context& context, const HttpRequest& request) {
   }
   const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
   if (!snapshot->coverage) {
-    return ErrorReply(Status::NotFound("the coverage of version " + snapshot->version +
-                                       " was not checked"));
+    return ErrorReply(
+        Status::NotFound("the coverage of version " + snapshot->version + " was not checked"));
   }
   Reply reply;
   if (format == "geojson") {

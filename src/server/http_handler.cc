@@ -220,7 +220,7 @@ class HttpHandler final : public Http::Handler {
       if (state != Http::Private::State::Done) {
         if (parser.step()->id() != Http::Private::BodyStep::Id) {
           if (parser.buffered > options.max_header_bytes) {
-            Refuse(peer, parser, 431,
+            Refuse(peer, parser, HttpError::kHeadersTooLarge,
                    "the request line and headers exceed " +
                        std::to_string(options.max_header_bytes) + " bytes");
           }
@@ -269,14 +269,6 @@ class HttpHandler final : public Http::Handler {
   void Refuse(const std::shared_ptr<Peer>& peer, GuardedParser& parser, HttpError error,
               const std::string& message) {
     SendRefusal(peer, parser, ErrorReply(error, message));
-  }
-
-  void Refuse(const std::shared_ptr<Peer>& peer, GuardedParser& parser, int status,
-              const std::string& message) {
-    Reply reply;
-    reply.status = status;
-    reply.body = ErrorBody("request_header_fields_too_large", message);
-    SendRefusal(peer, parser, std::move(reply));
   }
 
   // Answers a request that will not be read to its end, then stops reading the connection: the
@@ -371,6 +363,10 @@ class HttpHandler final : public Http::Handler {
   // Writes `reply`; returns the body bytes sent (after compression).
   size_t Send(Http::ResponseWriter& writer, Reply& reply, const HttpRequest& request,
               bool keep_alive, const std::shared_ptr<Peer>& peer) {
+    if (request.method == HttpMethod::kHead) {  // the GET answer's head only
+      reply.body.clear();
+      reply.producer = nullptr;
+    }
     const ServerOptions& options = state_->context->options;
     auto& headers = writer.headers();
     AddCommonHeaders(headers, reply, keep_alive);

@@ -74,6 +74,10 @@ Reply ErrorReply(HttpError error, std::string_view message) {
       reply.status = 415;
       code = "unsupported_media_type";
       break;
+    case HttpError::kHeadersTooLarge:
+      reply.status = 431;
+      code = "request_header_fields_too_large";
+      break;
     case HttpError::kUnavailable:
       reply.status = 503;
       code = "unavailable";

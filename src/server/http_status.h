@@ -11,7 +11,7 @@
 //   kIoError, kInternal   500   internal             the message is logged, never sent
 // and the protocol errors no core Status describes (HttpError below): 400 bad_request (malformed
 // HTTP), 405 method_not_allowed, 408 request_timeout, 413 payload_too_large,
-// 415 unsupported_media_type, 503 unavailable.
+// 415 unsupported_media_type, 431 request_header_fields_too_large, 503 unavailable.
 //
 //   if (!result.ok()) return ErrorReply(result.status());
 //
@@ -29,8 +29,9 @@ enum class HttpError {
   kBadRequest,            // 400: the HTTP message itself is malformed
   kMethodNotAllowed,      // 405
   kRequestTimeout,        // 408
-  kPayloadTooLarge,       // 413: the body or the headers exceed the configured limit
+  kPayloadTooLarge,       // 413: the body exceeds the configured limit
   kUnsupportedMediaType,  // 415
+  kHeadersTooLarge,       // 431: the request line and headers exceed the configured limit
   kUnavailable,           // 503: e.g. shutting down
 };
 

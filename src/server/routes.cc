@@ -75,6 +75,8 @@ std::vector<std::string> RouteTable::labels() const {
 }
 
 size_t RouteTable::Match(std::string_view path, std::vector<std::string>* params) const {
+  params->clear();
+  if (path.empty() || path.front() != '/') return kNoRoute;
   const std::vector<std::string> segments = SplitPath(path);
   for (size_t r = 0; r < routes_.size(); ++r) {
     const Route& route = routes_[r];
@@ -108,7 +110,8 @@ size_t RouteTable::Match(std::string_view path, std::vector<std::string>* params
 std::string RouteTable::Allow(size_t route) const {
   std::string allow;
   for (size_t m = 0; m < kHttpMethodCount; ++m) {
-    if (!routes_[route].handlers[m]) continue;
+    const bool head = static_cast<HttpMethod>(m) == HttpMethod::kHead;
+    if (!routes_[route].handlers[head ? static_cast<size_t>(HttpMethod::kGet) : m]) continue;
     if (!allow.empty()) allow += ", ";
     allow += HttpMethodName(static_cast<HttpMethod>(m));
   }
@@ -164,7 +167,9 @@ Reply Dispatch(const RouteTable& routes, const Context& context, HttpRequest& re
                      {"Access-Control-Max-Age", "86400"}};
     return reply;
   }
-  const RouteHandler handler = routes.handler(*route, request.method);
+  // HEAD is answered by the GET handler; the transport sends the head without the body.
+  const RouteHandler handler = routes.handler(
+      *route, request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
   if (!handler) {
     Reply reply =
         ErrorReply(HttpError::kMethodNotAllowed, std::string(HttpMethodName(request.method)) +

@@ -1,7 +1,8 @@
 // The route table of the HTTP API (api/openapi.yaml): path templates such as
 // "/collections/{level}/items/{code}" mapped, per method, to handler functions; and Dispatch, which
 // answers every request: 404 for an unknown path, 405 (with Allow) for a known path and another
-// method, a CORS preflight for OPTIONS, else the handler's reply.
+// method, a CORS preflight for OPTIONS, the GET handler's reply for HEAD (sent without its
+// body), else the handler's reply.
 //
 //   RouteTable routes = BuildRoutes();
 //   Reply reply = Dispatch(routes, context, request, &route);   // route: for metrics
@@ -42,7 +43,7 @@ class RouteTable {
   RouteHandler handler(size_t route, HttpMethod method) const {
     return routes_[route].handlers[static_cast<size_t>(method)];
   }
-  // Returns the methods `route` answers, e.g. "GET, POST, OPTIONS".
+  // Returns the methods `route` answers, e.g. "GET, HEAD, POST, OPTIONS" (HEAD wherever GET).
   std::string Allow(size_t route) const;
 
  private:

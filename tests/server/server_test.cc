@@ -100,9 +100,9 @@ TEST_F(ServerTest, EveryAnswerCarriesCorsHeadersAndPreflightIsAnswered) {
                                   "Access-Control-Request-Method: POST\r\n");
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(preflight.header("access-control-allow-origin"), "*");
-  EXPECT_EQ(preflight.header("access-control-allow-methods"), "GET, POST, OPTIONS");
+  EXPECT_EQ(preflight.header("access-control-allow-methods"), "GET, HEAD, POST, OPTIONS");
   EXPECT_THAT(preflight.header("access-control-allow-headers"), HasSubstr("Content-Type"));
-  EXPECT_EQ(preflight.header("allow"), "GET, POST, OPTIONS");
+  EXPECT_EQ(preflight.header("allow"), "GET, HEAD, POST, OPTIONS");
 }
 
 TEST_F(ServerTest, CorsOriginIsConfigurableAndCanBeTurnedOff) {
@@ -163,11 +163,17 @@ TEST_F(ServerTest, WrongMethodIsMethodNotAllowedWithAllow) {
   auto response = client.Request("DELETE", "/v1/locate");
   EXPECT_EQ(response.status, 405);
   EXPECT_EQ(ErrorCode(response), "method_not_allowed");
-  EXPECT_EQ(response.header("allow"), "GET, POST, OPTIONS");
+  EXPECT_EQ(response.header("allow"), "GET, HEAD, POST, OPTIONS");
   auto put = client.Request("PUT", "/healthz", "{}");
   EXPECT_EQ(put.status, 405);
-  EXPECT_EQ(put.header("allow"), "GET, OPTIONS");
+  EXPECT_EQ(put.header("allow"), "GET, HEAD, OPTIONS");
   EXPECT_EQ(client.Request("POST", "/collections", "{}").status, 405);
+  // HEAD is the GET answer without its body.
+  auto head = client.Request("HEAD", "/collections/unit/items");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_THAT(head.header("content-type"), HasSubstr("application/geo+json"));
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(client.Get("/healthz").status, 200);
   EXPECT_TRUE(client.connected());
 }
 
