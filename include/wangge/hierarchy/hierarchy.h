@@ -23,7 +23,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "wangge/geometry/box.h"
@@ -131,7 +130,7 @@ class Hierarchy {
   std::vector<std::vector<std::string>> attribute_names_;
   std::vector<uint32_t> attribute_begin_;  // region_count() + 1 entries into attribute_values_
   std::vector<std::string> attribute_values_;
-  std::unordered_map<std::string_view, RegionId> by_code_;  // views into strings_
+  std::vector<RegionId> by_code_;  // every id, ordered by code, then by id (Find takes the first)
 };
 
 }  // namespace wangge

@@ -1,5 +1,7 @@
 #include "wangge/hierarchy/hierarchy.h"
 
+#include <algorithm>
+
 namespace wangge {
 
 std::optional<size_t> Hierarchy::FindLevel(std::string_view name) const {
@@ -32,8 +34,9 @@ std::optional<std::string_view> Hierarchy::attribute(RegionId id, std::string_vi
 }
 
 RegionId Hierarchy::Find(std::string_view code) const {
-  auto it = by_code_.find(code);
-  return it == by_code_.end() ? kNoRegion : it->second;
+  auto it = std::lower_bound(by_code_.begin(), by_code_.end(), code,
+                             [this](RegionId id, std::string_view c) { return this->code(id) < c; });
+  return it != by_code_.end() && this->code(*it) == code ? *it : kNoRegion;
 }
 
 }  // namespace wangge

@@ -48,9 +48,7 @@ Hierarchy HierarchyBuilder::Build(std::vector<HierarchyIssue>* issues) && {
     ring_count += g.ring_count();
     polygon_count += g.polygon_count();
   }
-  // Always on the heap (beyond the small-string buffer): by_code_ holds views into strings_,
-  // which must survive moving the Hierarchy.
-  h.strings_.reserve(std::max<size_t>(string_bytes, 64));
+  h.strings_.reserve(string_bytes);
   h.string_ends_.reserve(3 * n);
   h.points_.reserve(point_count);
   h.ring_ends_.reserve(ring_count);
@@ -92,15 +90,21 @@ Hierarchy HierarchyBuilder::Build(std::vector<HierarchyIssue>* issues) && {
   }
   regions_.clear();
 
-  // Code index; the first region with a code wins.
-  h.by_code_.reserve(n);
-  for (RegionId id = 0; id < n; ++id) {
-    auto [it, inserted] = h.by_code_.emplace(h.code(id), id);
-    if (!inserted && issues) {
-      issues->push_back({HierarchyIssue::Kind::kDuplicateCode, id,
-                         "code " + std::string(h.code(id)) + " is used by more than one " +
-                             h.levels_[h.level(id)].name + " region"});
-    }
+  // Code index: ids ordered by code; among equal codes the first region wins.
+  h.by_code_.resize(n);
+  std::iota(h.by_code_.begin(), h.by_code_.end(), RegionId{0});
+  std::stable_sort(h.by_code_.begin(), h.by_code_.end(),
+                   [&h](RegionId a, RegionId b) { return h.code(a) < h.code(b); });
+  std::vector<RegionId> duplicates;
+  for (size_t i = 1; i < n; ++i) {
+    if (h.code(h.by_code_[i]) == h.code(h.by_code_[i - 1])) duplicates.push_back(h.by_code_[i]);
+  }
+  std::sort(duplicates.begin(), duplicates.end());
+  for (RegionId id : duplicates) {
+    if (!issues) break;
+    issues->push_back({HierarchyIssue::Kind::kDuplicateCode, id,
+                       "code " + std::string(h.code(id)) + " is used by more than one " +
+                           h.levels_[h.level(id)].name + " region"});
   }
 
   // Parent links: the declared parent must exist on the level directly above.

@@ -23,17 +23,6 @@ namespace fs = std::filesystem;
 // Reserved column names of the default layout.
 constexpr std::string_view kReserved[] = {"fid", "geom", "code", "parent", "name"};
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // Flushes `path` (a file or a folder) to stable storage.
 Status Sync(const fs::path& path, bool directory) {
   const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
@@ -96,7 +85,7 @@ Status WriteLevel(const Hierarchy& h, size_t level, GDALDataset& dataset, OGRSpa
   std::vector<std::string> columns = {"code", "parent", "name"};
   for (const std::string& a : attributes) {
     for (std::string_view reserved : kReserved) {
-      if (EqualsIgnoringCase(a, reserved)) {
+      if (internal::EqualsIgnoringCase(a, reserved)) {
         return Status::InvalidArgument(where + ": attribute '" + a + "' clashes with the column " +
                                        std::string(reserved));
       }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "wangge/coverage/coverage_validator.h"
+#include "wangge/geometry/ring_contains.h"
 
 namespace wangge {
 namespace {
@@ -52,22 +53,6 @@ bool SegmentMeetsBox(const Point& a, const Point& b, const Box& box) {
     if (t0 > t1) return false;
   }
   return true;
-}
-
-// Returns true if `p` lies inside `polygon` by the even-odd rule over all its rings.
-bool PolygonContains(const PolygonView& polygon, const Point& p) {
-  bool inside = false;
-  for (size_t r = 0; r < polygon.ring_count(); ++r) {
-    const RingView ring = polygon.ring(r);
-    for (size_t i = 1; i < ring.size(); ++i) {
-      const Point& a = ring[i - 1];
-      const Point& b = ring[i];
-      if ((a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x)) {
-        inside = !inside;
-      }
-    }
-  }
-  return inside;
 }
 
 // Returns true if the closed region of `geometry` meets the closed box: an edge meets the box, or

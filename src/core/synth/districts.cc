@@ -19,6 +19,7 @@
 #include "synth/internal/planar.h"
 #include "synth/internal/snap_noder.h"
 #include "wangge/geometry/measure.h"
+#include "wangge/geometry/ring_contains.h"
 
 namespace wangge {
 namespace {
@@ -187,7 +188,7 @@ Result<std::vector<DistrictOutline>> CleanDistricts(const std::vector<DistrictOu
     for (size_t d = 0; d < raw.size(); ++d) {
       bool inside = false;
       for (size_t r = 0; r < raw_rings[d].size(); ++r) {
-        if (raw_boxes[d][r].Contains(p) && internal::PointInRing(p, raw_rings[d][r])) {
+        if (raw_boxes[d][r].Contains(p) && RingContains(raw_rings[d][r], p)) {
           inside = !inside;
         }
       }

@@ -20,7 +20,9 @@ uint64_t SegmentHash(const Point& a, const Point& b) {
   return internal::coverage::Mix64(h ^ std::bit_cast<uint64_t>(a.x));
 }
 
-bool IsTopological(DefectKind kind) {
+// Returns true if a defect of `kind` can break the arcs between siblings of one level (a mismatch
+// with the parent's border does not: coverage's own IsTopological counts that one too).
+bool BreaksSiblingArcs(DefectKind kind) {
   switch (kind) {
     case DefectKind::kInvalidGeometry:
     case DefectKind::kEmptyGeometry:
@@ -327,7 +329,7 @@ LevelTopology BuildLevelTopology(const Hierarchy& h, size_t level, const Coverag
 
   if (report != nullptr) {
     for (const Defect& d : report->defects) {
-      if (d.level != level || !IsTopological(d.kind) || d.severity == Severity::kWarning) continue;
+      if (d.level != level || !BreaksSiblingArcs(d.kind) || d.severity == Severity::kWarning) continue;
       for (const std::string& code : d.codes) {
         const RegionId r = h.Find(code);
         if (r != kNoRegion) mark(r);

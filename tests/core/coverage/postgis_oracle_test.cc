@@ -13,9 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "core/coverage/coverage_test_util.h"
-#include "coverage/internal/ring_math.h"
 #include "support/test_support.h"
 #include "wangge/coverage/coverage_validator.h"
+#include "wangge/geometry/ring_contains.h"
 #include "wangge/load/dataset_writer.h"
 #include "wangge/synth/synth.h"
 
@@ -80,7 +80,7 @@ TEST(PostgisOracle, OverlapAndGapAreasPerParentAgree) {
     if (d.kind == DefectKind::kInvalidGeometry && d.severity == Severity::kError) skipped.insert(key);
     if (d.kind == DefectKind::kMissingParent && !d.geometry.points.empty() && d.level > 0) {
       for (RegionId p : h.regions(d.level - 1)) {
-        if (internal::coverage::Contains(h.geometry(p), d.geometry.points[0])) {
+        if (Contains(h.geometry(p), d.geometry.points[0])) {
           skipped.insert({h.levels()[d.level].name, std::string(h.code(p))});
         }
       }

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "wangge/geometry/multi_polygon.h"
+#include "wangge/geometry/ring_contains.h"
 #include "wangge/geometry/point.h"
 
 namespace wangge::internal::coverage {
@@ -40,30 +41,6 @@ inline int OrientSign(const Point& a, const Point& b, const Point& c) {
   if (det > bound) return 1;
   if (-det > bound) return -1;
   return 0;
-}
-
-// Returns true if `q` is inside `ring` by the crossing rule (points on the boundary may go either
-// way; callers use it for points known to be off every boundary).
-inline bool RingContains(RingView ring, const Point& q) {
-  bool inside = false;
-  for (size_t i = 0, n = ring.size(); i + 1 < n; ++i) {
-    const Point& a = ring[i];
-    const Point& b = ring[i + 1];
-    if ((a.y > q.y) != (b.y > q.y)) {
-      const double x = a.x + (q.y - a.y) / (b.y - a.y) * (b.x - a.x);
-      if (q.x < x) inside = !inside;
-    }
-  }
-  return inside;
-}
-
-// Returns true if `q` is inside `geometry` (crossing rule over all rings: holes subtract).
-inline bool Contains(const MultiPolygonView& geometry, const Point& q) {
-  bool inside = false;
-  for (size_t r = 0; r < geometry.ring_count(); ++r) {
-    if (RingContains(geometry.ring(r), q)) inside = !inside;
-  }
-  return inside;
 }
 
 // Returns the approximate length of segment (a, b) in metres (equirectangular at its mid-latitude).

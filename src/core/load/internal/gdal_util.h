@@ -75,4 +75,7 @@ bool IsLonLat(const OGRSpatialReference& crs);
 // Returns the layer names of `dataset`, comma-separated (for messages).
 std::string LayerNames(GDALDataset& dataset);
 
+// Returns true if `a` and `b` are equal ignoring ASCII case, as OGR compares field names.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+
 }  // namespace wangge::internal

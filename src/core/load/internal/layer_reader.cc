@@ -143,17 +143,6 @@ Result<OGRLayer*> FindLayer(GDALDataset& dataset, const LayerJob& job) {
   return layer;
 }
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 struct FieldIndexes {
   int code = -1;
   int parent = -1;  // -1: no parent field

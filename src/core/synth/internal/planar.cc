@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "wangge/geometry/ring_contains.h"
+
 namespace wangge::internal {
 namespace {
 
@@ -46,18 +48,6 @@ double SignedArea2(std::span<const Point> ring) {
     sum += (ring[i].x - o.x) * (ring[i + 1].y - o.y) - (ring[i + 1].x - o.x) * (ring[i].y - o.y);
   }
   return sum;
-}
-
-bool PointInRing(const Point& p, std::span<const Point> ring) {
-  bool inside = false;
-  for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-    const Point& a = ring[i];
-    const Point& b = ring[j];
-    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) {
-      inside = !inside;
-    }
-  }
-  return inside;
 }
 
 bool SegmentsIntersect(const Point& p, const Point& q, const Point& r, const Point& s) {
@@ -306,7 +296,7 @@ Result<MultiPolygon> AssembleRings(std::vector<Segment> segments) {
     const Point probe{(holes[h][0].x + holes[h][1].x) / 2, (holes[h][0].y + holes[h][1].y) / 2};
     int64_t best = -1;
     for (size_t i = 0; i < shells.size(); ++i) {
-      if (!shell_box[i].Contains(probe) || !PointInRing(probe, shells[i])) continue;
+      if (!shell_box[i].Contains(probe) || !RingContains(shells[i], probe)) continue;
       if (best < 0 || shell_area[i] < shell_area[static_cast<size_t>(best)]) {
         best = static_cast<int64_t>(i);
       }
@@ -439,7 +429,7 @@ std::vector<int64_t> FindEnclosingShells(const FaceGraph& graph, const std::vect
       const size_t s = shells[i];
       if (s == across || !boxes[i].Contains(probe)) continue;
       if (result[c] >= 0 && graph.cycle_area2[s] >= best_area) continue;
-      if (!PointInRing(probe, graph.Ring(s))) continue;
+      if (!RingContains(graph.Ring(s), probe)) continue;
       result[c] = static_cast<int64_t>(s);
       best_area = graph.cycle_area2[s];
     }

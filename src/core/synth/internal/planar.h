@@ -39,10 +39,6 @@ struct Segment {
 // relative to the ring's first vertex for precision.
 double SignedArea2(std::span<const Point> ring);
 
-// Returns true if `p` is inside the closed ring (even-odd rule; points on the boundary may go
-// either way).
-bool PointInRing(const Point& p, std::span<const Point> ring);
-
 // Returns true if the closed ring has no repeated vertex (other than the closing one) and no two
 // non-adjacent segments that touch or cross. O(n^2); meant for small rings.
 bool IsSimpleRing(std::span<const Point> ring);

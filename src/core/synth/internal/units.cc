@@ -19,6 +19,8 @@
 #include "synth/internal/prng.h"
 #include "synth/internal/snap_noder.h"
 
+#include "wangge/geometry/ring_contains.h"
+
 namespace {
 
 struct IntPoint {
@@ -341,7 +343,7 @@ Result<Built> BuildPartition(const Voronoi& v, const Seeds& seeds,
   auto cell_ok = [&](size_t c) {
     const std::vector<Point> ring = CellRing(v, lines, c);
     return ring.size() >= 4 && SignedArea2(ring) > 0 && IsSimpleRing(ring) &&
-           PointInRing(seeds.points[c], ring);
+           RingContains(ring, seeds.points[c]);
   };
   std::vector<char> ok(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t c) { ok[c] = cell_ok(c) ? 1 : 0; });
@@ -727,9 +729,9 @@ Result<Built> BuildPartition(const Voronoi& v, const Seeds& seeds,
     seed_grid.Add(b, static_cast<uint32_t>(c));
   }
   auto face_contains = [&](size_t f, const Point& p) {
-    if (!PointInRing(p, graph.Ring(faces[f]))) return false;
+    if (!RingContains(graph.Ring(faces[f]), p)) return false;
     for (uint32_t h : holes_of[f]) {
-      if (PointInRing(p, graph.Ring(h))) return false;
+      if (RingContains(graph.Ring(h), p)) return false;
     }
     return true;
   };
@@ -1071,7 +1073,7 @@ class VertexBalancer {
           sb.Add(y);
           if (sb.Intersects(box) && SegmentsIntersect(a, b, x, y)) return false;
         }
-        if (!(x == a || x == b || x == c) && box.Contains(x) && PointInRing(x, triangle)) {
+        if (!(x == a || x == b || x == c) && box.Contains(x) && RingContains(triangle, x)) {
           return false;
         }
       }

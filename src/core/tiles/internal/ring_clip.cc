@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "wangge/geometry/ring_contains.h"
+
 namespace wangge::internal {
 namespace {
 
@@ -96,18 +98,6 @@ double Perimeter(const Point& p, const Box& box) {
                    box);
 }
 
-bool ContainsPoint(std::span<const Point> ring, const Point& p) {
-  bool inside = false;
-  for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-    const Point& a = ring[i];
-    const Point& b = ring[j];
-    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) {
-      inside = !inside;
-    }
-  }
-  return inside;
-}
-
 struct Run {
   std::vector<Point> points;
   double t_in = 0, t_out = 0;
@@ -175,7 +165,7 @@ void ClipPolygon(std::span<const std::vector<Point>> rings, const Box& box, Clip
                                     [&](const Point& p) { return StrictlyInside(p, box); });
                               }),
                runs.end());
-    if (runs.size() == first_run && ContainsPoint(ring, centre)) {
+    if (runs.size() == first_run && RingContains(ring, centre)) {
       if (r > 0) return;  // the box lies in a hole: nothing of this polygon is here
       box_in_shell = true;
     }
@@ -241,7 +231,7 @@ void ClipPolygon(std::span<const std::vector<Point>> rings, const Box& box, Clip
     if (exteriors.size() > 1) {
       const Point& probe = cycles[hole][0];
       for (size_t e = 0; e < exteriors.size(); ++e) {
-        if (ContainsPoint(cycles[exteriors[e]], probe)) {
+        if (RingContains(cycles[exteriors[e]], probe)) {
           owner = e;
           break;
         }
