@@ -10,13 +10,16 @@
 // same synthesized in process (Putian scale, seed 1, from data/putian/districts.geojson under
 // WANGGE_SOURCE_DIR or the source tree this was built from; about 30 s of CPU). After the runs it
 // prints points/s per benchmark, the ratios against the baselines, the build time and the index's
-// memory. Tuning knobs: WANGGE_LOCATE_LEAF_EDGES and WANGGE_LOCATE_ROOT_CELLS override
-// PointIndexOptions::max_leaf_edges and root_cells_per_edge.
+// memory, and before the runs the build's wall and CPU time (all threads) with 1 and 2 build
+// threads, best of WANGGE_LOCATE_BUILD_REPEAT (default 3; 0 skips). Tuning knobs:
+// WANGGE_LOCATE_LEAF_EDGES and WANGGE_LOCATE_ROOT_CELLS override PointIndexOptions::max_leaf_edges
+// and root_cells_per_edge.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,6 +67,7 @@ struct World {
   Hierarchy synthetic;
   const Hierarchy* h = nullptr;
   std::vector<RegionId> units;
+  PointIndexOptions options;
   std::optional<PointIndex> index;
   double build_seconds = 0;
   std::vector<Point> uniform;
@@ -149,7 +153,7 @@ World& GetWorld() {
     const Hierarchy& h = *w->h;
     for (RegionId r : h.regions(h.level_count() - 1)) w->units.push_back(r);
 
-    PointIndexOptions options;
+    PointIndexOptions& options = w->options;
     if (const char* v = std::getenv("WANGGE_LOCATE_LEAF_EDGES"))
       options.max_leaf_edges = std::stoul(v);
     if (const char* v = std::getenv("WANGGE_LOCATE_ROOT_CELLS"))
@@ -306,11 +310,38 @@ void BM_BoostRtreeWithin(benchmark::State& state) {
   SetLabel(state, state.range(0));
 }
 
+struct BuildTime {
+  double wall_s = 0;
+  double cpu_s = 0;
+};
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+// Builds the index `repeat` times with `threads` build threads; returns the best wall time and
+// the process CPU time (all threads) of that run.
+BuildTime TimeBuild(const World& w, int threads, int repeat) {
+  BuildTime best{1e300, 0};
+  for (int i = 0; i < repeat; ++i) {
+    const double cpu0 = ProcessCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    PointIndexOptions options = w.options;
+    options.threads = threads;
+    Result<PointIndex> index = PointIndex::Build(*w.h, options);
+    const double wall = Seconds(start);
+    const double cpu = ProcessCpuSeconds() - cpu0;
+    if (!index.ok()) std::exit(3);
+    if (wall < best.wall_s) best = {wall, cpu};
+  }
+  return best;
+}
+
 void BM_Build(benchmark::State& state) {
   const World& w = GetWorld();
   size_t bytes = 0;
   for (auto _ : state) {
-    Result<PointIndex> index = PointIndex::Build(*w.h);
+    Result<PointIndex> index = PointIndex::Build(*w.h, w.options);
     bytes = index->memory_bytes();
     benchmark::DoNotOptimize(bytes);
   }
@@ -370,6 +401,14 @@ int main(int argc, char** argv) {
               w.h->region_count());
   std::printf("%s", w.index->Describe().c_str());
   wangge::CrossCheck(w);
+  const char* repeat_env = std::getenv("WANGGE_LOCATE_BUILD_REPEAT");
+  const int repeat = repeat_env ? std::atoi(repeat_env) : 3;
+  for (int threads : {1, 2}) {
+    if (repeat <= 0) break;
+    const wangge::BuildTime t = wangge::TimeBuild(w, threads, repeat);
+    std::printf("index build, %d thread(s), best of %d: %.3f s wall, %.3f s CPU\n", threads, repeat,
+                t.wall_s, t.cpu_s);
+  }
   wangge::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   auto rate = [&](const std::string& name) { return reporter.Rate(name); };

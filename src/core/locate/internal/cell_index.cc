@@ -12,6 +12,25 @@
 #include "locate/internal/exact_predicates.h"
 
 namespace wangge::internal {
+
+// The box of a cell and of its k×k children: the same arithmetic at build and lookup time.
+struct CellBox {
+  double x0, y0, x1, y1;
+  // Returns child (i, j): [x0 + i·w, x0 + (i + 1)·w] × [y0 + j·h, y0 + (j + 1)·h], w = (x1 - x0)/k,
+  // h = (y1 - y0)/k, the last column and row ending exactly at x1 and y1.
+  CellBox Child(uint32_t k, uint32_t i, uint32_t j) const {
+    const double w = (x1 - x0) / k, h = (y1 - y0) / k;
+    return {x0 + i * w, y0 + j * h, i + 1 == k ? x1 : x0 + (i + 1) * w,
+            j + 1 == k ? y1 : y0 + (j + 1) * h};
+  }
+  // Returns the column (or row) of coordinate v among k, clamped: a point within rounding of the
+  // cell's edge may compute just outside it.
+  static uint32_t Slot(double v, double lo, double hi, uint32_t k) {
+    const double f = (v - lo) / ((hi - lo) / k);
+    return f <= 0 ? 0u : std::min(k - 1, static_cast<uint32_t>(f));
+  }
+};
+
 namespace {
 
 // A node is a 32-bit word: a 2-bit tag in the low bits, a 30-bit payload above it.
@@ -33,8 +52,9 @@ constexpr uint32_t Payload(uint32_t node) { return node >> 2; }
 
 // Leaf record, in 64-bit words:
 //   [0]        initial parity mask (bits 0-30: the candidates containing c), vertex count
-//              (bits 32-47), candidate count (bits 48-55)
-//   [1], [2]   the reference point c
+//              (bits 32-47), candidate count (bits 48-55), and which ReferenceCandidate of the
+//              leaf's cell is its reference point c (bits 56-63): c is recomputed from the cell's
+//              box at lookup, with the same arithmetic, rather than stored
 //   then       candidates, two 32-bit region indexes per word
 //   then       vertices, two words each (x, y)
 //   then       edge words, two 32-bit words per word; edge word i belongs to the edge from vertex i
@@ -59,24 +79,6 @@ inline int PerturbedSideTieBreak(const Point& c, const Point& v) {
   if (v.y != c.y) return v.y > c.y ? 1 : -1;
   return c.x > v.x ? 1 : -1;
 }
-
-// The box of a cell and of its k×k children: the same arithmetic at build and lookup time.
-struct CellBox {
-  double x0, y0, x1, y1;
-  // Returns child (i, j): [x0 + i·w, x0 + (i + 1)·w] × [y0 + j·h, y0 + (j + 1)·h], w = (x1 - x0)/k,
-  // h = (y1 - y0)/k, the last column and row ending exactly at x1 and y1.
-  CellBox Child(uint32_t k, uint32_t i, uint32_t j) const {
-    const double w = (x1 - x0) / k, h = (y1 - y0) / k;
-    return {x0 + i * w, y0 + j * h, i + 1 == k ? x1 : x0 + (i + 1) * w,
-            j + 1 == k ? y1 : y0 + (j + 1) * h};
-  }
-  // Returns the column (or row) of coordinate v among k, clamped: a point within rounding of the
-  // cell's edge may compute just outside it.
-  static uint32_t Slot(double v, double lo, double hi, uint32_t k) {
-    const double f = (v - lo) / ((hi - lo) / k);
-    return f <= 0 ? 0u : std::min(k - 1, static_cast<uint32_t>(f));
-  }
-};
 
 inline uint32_t SplitNode(uint32_t first_child, uint32_t log2_k) {
   return MakeNode(kTagSplit, first_child << 2 | (log2_k - 1));
@@ -133,9 +135,32 @@ void Canonicalize(std::vector<EdgeRec>& edges) {
   edges.resize(out);
 }
 
+// Sets `out` to the distinct regions of `edges`, ascending. A node has few distinct regions and
+// each appears in runs, so insertion into the short sorted list beats sorting every entry.
+void CollectRegions(const std::vector<EdgeRec>& edges, std::vector<uint32_t>& out) {
+  constexpr size_t kInsertionLimit = 64;
+  out.clear();
+  uint32_t last = UINT32_MAX;
+  for (const EdgeRec& e : edges) {
+    if (e.region == last) continue;
+    last = e.region;
+    const auto at = std::lower_bound(out.begin(), out.end(), last);
+    if (at != out.end() && *at == last) continue;
+    if (out.size() == kInsertionLimit) {
+      out.clear();
+      for (const EdgeRec& f : edges) out.push_back(f.region);
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      return;
+    }
+    out.insert(at, last);
+  }
+}
+
 // A leaf's reference point and which of its edge regions contain it.
 struct Reference {
   Point c;
+  int k = 0;                      // c == ReferenceCandidate(box, k)
   std::vector<uint32_t> regions;  // sorted edge regions of the node
   std::vector<uint8_t> inside;    // per entry of `regions`
 };
@@ -148,9 +173,12 @@ struct NodeScratch {
   std::vector<uint32_t> covering;  // regions covering the whole node without an edge in it
   Reference ref;
   std::vector<uint32_t> candidates;
-  std::vector<std::pair<uint32_t, uint32_t>> assigned;  // (child, edge) of a split
-  std::vector<uint32_t> kept;
-  std::vector<uint32_t> gone;
+  std::vector<std::pair<uint32_t, uint32_t>> assigned;  // (child, edge) of a split, edge order
+  std::vector<uint32_t> child_begin;  // the split's edges grouped by child: a counting sort
+  std::vector<uint32_t> child_edges;
+  std::vector<uint8_t> child_status;  // per child and edge region of a split (ChildStatus)
+  std::vector<uint32_t> flood;
+  std::vector<CellBox> child_boxes;
   // Leaf layout.
   std::vector<Point> vertices;
   struct Segment {
@@ -161,6 +189,10 @@ struct NodeScratch {
   std::vector<uint8_t> used;
   std::vector<uint32_t> walk;
   std::vector<uint32_t> walk_masks;
+  std::vector<uint32_t> vertex_slots;     // open-addressing table: vertex index + 1, 0 = empty
+  std::vector<uint32_t> adjacency_begin;  // per vertex, its segments in `adjacency` (CSR)
+  std::vector<uint32_t> adjacency;
+  std::vector<uint32_t> adjacency_cursor;  // per vertex: its segments before this one are used
 };
 
 // Candidate reference points inside a cell, as fractions of its width and height: the centre
@@ -229,10 +261,7 @@ class CellIndexBuilder {
   void SetUpGrid(size_t edge_count);
   template <typename F>
   void ForEachRootCell(const Point& a, const Point& b, F&& f) const;
-  CellBox RootBox(uint32_t ix, uint32_t iy) const {
-    return {index_.x0_ + ix * index_.cell_w_, index_.y0_ + iy * index_.cell_h_,
-            index_.x0_ + (ix + 1) * index_.cell_w_, index_.y0_ + (iy + 1) * index_.cell_h_};
-  }
+  CellBox RootBox(uint32_t ix, uint32_t iy) const { return index_.RootBox(ix, iy); }
   MultiPolygonView Geometry(uint32_t region) const {
     return hierarchy_.geometry(index_.regions_[region]);
   }
@@ -303,7 +332,7 @@ void CellIndexBuilder::ForEachRootCell(const Point& a, const Point& b, F&& f) co
     }
     const uint32_t ix0 = clamp_index((xa - margin_x_ - x.x0_) * x.inv_w_, x.nx_);
     const uint32_t ix1 = clamp_index((xb + margin_x_ - x.x0_) * x.inv_w_, x.nx_);
-    for (uint32_t ix = ix0; ix <= ix1; ++ix) f(iy * x.nx_ + ix);
+    for (uint32_t ix = ix0; ix <= ix1; ++ix) f(ix, iy);
   }
 }
 
@@ -313,10 +342,14 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   regions.erase(std::remove_if(regions.begin(), regions.end(),
                                [&](RegionId r) { return hierarchy_.geometry(r).empty(); }),
                 regions.end());
-  std::sort(regions.begin(), regions.end(), [&](RegionId l, RegionId r) {
+  const auto by_code = [&](RegionId l, RegionId r) {
     const std::string_view lc = hierarchy_.code(l), rc = hierarchy_.code(r);
     return lc != rc ? lc < rc : l < r;
-  });
+  };
+  // A level's regions usually come in code order already: check before sorting.
+  if (!std::is_sorted(regions.begin(), regions.end(), by_code)) {
+    std::sort(regions.begin(), regions.end(), by_code);
+  }
   regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
   x.regions_ = std::move(regions);
   const size_t region_count = x.regions_.size();
@@ -348,7 +381,8 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   ParallelFor(region_count, [&](size_t k) {
     const uint32_t region = static_cast<uint32_t>(k);
     for_each_edge(region, [&](uint32_t, const Point& a, const Point& b) {
-      ForEachRootCell(a, b, [&](size_t cell) {
+      ForEachRootCell(a, b, [&](uint32_t ix, uint32_t iy) {
+        const size_t cell = size_t{iy} * x.nx_ + ix;
         std::atomic_ref<uint32_t>(cell_begin[cell + 1]).fetch_add(1, std::memory_order_relaxed);
       });
     });
@@ -371,42 +405,46 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   const size_t region_chunks = (region_count + kRegionChunk - 1) / kRegionChunk;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> covered(region_chunks);
   ParallelFor(region_chunks, [&](size_t chunk) {
-    std::vector<uint32_t> touched;
+    std::vector<uint8_t> touched;  // per root cell of the region's box: an edge touches it
+    auto cell_of = [&](double v, double origin, double inv, uint32_t n) {
+      return static_cast<uint32_t>(
+          std::clamp(std::floor((v - origin) * inv), 0.0, static_cast<double>(n - 1)));
+    };
     const size_t end = std::min(region_count, (chunk + 1) * kRegionChunk);
     for (size_t k = chunk * kRegionChunk; k < end; ++k) {
       const uint32_t region = static_cast<uint32_t>(k);
-      touched.clear();
-      for_each_edge(region, [&](uint32_t i, const Point& a, const Point& b) {
-        ForEachRootCell(a, b, [&](size_t cell) {
-          const uint32_t slot =
-              std::atomic_ref<uint32_t>(cursor[cell]).fetch_add(1, std::memory_order_relaxed);
-          entries[slot] = {region, i};
-          touched.push_back(static_cast<uint32_t>(cell));
-        });
-      });
-      std::sort(touched.begin(), touched.end());
-      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-      // Runs of untouched cells in a row lie wholly inside or outside the region: test one point.
       const Box& rb = hierarchy_.bounds(x.regions_[region]);
-      auto cell_of = [&](double v, double origin, double inv, uint32_t n) {
-        return static_cast<uint32_t>(
-            std::clamp(std::floor((v - origin) * inv), 0.0, static_cast<double>(n - 1)));
-      };
       const uint32_t ix0 = cell_of(rb.min_x, x.x0_, x.inv_w_, x.nx_);
       const uint32_t ix1 = cell_of(rb.max_x, x.x0_, x.inv_w_, x.nx_);
       const uint32_t iy0 = cell_of(rb.min_y, x.y0_, x.inv_h_, x.ny_);
       const uint32_t iy1 = cell_of(rb.max_y, x.y0_, x.inv_h_, x.ny_);
+      const uint32_t box_w = ix1 - ix0 + 1;
+      touched.assign(size_t{box_w} * (iy1 - iy0 + 1), 0);
+      for_each_edge(region, [&](uint32_t i, const Point& a, const Point& b) {
+        ForEachRootCell(a, b, [&](uint32_t ix, uint32_t iy) {
+          const size_t cell = size_t{iy} * x.nx_ + ix;
+          const uint32_t slot =
+              std::atomic_ref<uint32_t>(cursor[cell]).fetch_add(1, std::memory_order_relaxed);
+          entries[slot] = {region, i};
+          // Cells just outside the box (the margin) play no part in the covering test below.
+          if (ix >= ix0 && ix <= ix1 && iy >= iy0 && iy <= iy1) {
+            touched[size_t{iy - iy0} * box_w + (ix - ix0)] = 1;
+          }
+        });
+      });
+      // Runs of untouched cells in a row lie wholly inside or outside the region: test one point.
+      auto is_touched = [&](uint32_t ix, uint32_t iy) {
+        return touched[size_t{iy - iy0} * box_w + (ix - ix0)] != 0;
+      };
       const MultiPolygonView g = Geometry(region);
       for (uint32_t iy = iy0; iy <= iy1; ++iy) {
         for (uint32_t ix = ix0; ix <= ix1;) {
-          const uint32_t cell = iy * x.nx_ + ix;
-          if (std::binary_search(touched.begin(), touched.end(), cell)) {
+          if (is_touched(ix, iy)) {
             ++ix;
             continue;
           }
           uint32_t run_end = ix + 1;
-          while (run_end <= ix1 &&
-                 !std::binary_search(touched.begin(), touched.end(), iy * x.nx_ + run_end)) {
+          while (run_end <= ix1 && !is_touched(run_end, iy)) {
             ++run_end;
           }
           const CellBox box = RootBox(ix, iy);
@@ -452,6 +490,10 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
         std::sort(root.covering.begin(), root.covering.end());
         root.edges.clear();
         for (uint32_t e = cell_begin[cell]; e < cell_begin[cell + 1]; ++e) {
+          // The entries are in order, the geometry they name is not: fetch a few ahead.
+          if (e + 8 < entries.size()) {
+            __builtin_prefetch(region_points[entries[e + 8].region] + entries[e + 8].point);
+          }
           const Point* points = region_points[entries[e].region];
           Point a = points[entries[e].point];
           Point b = points[entries[e].point + 1];
@@ -511,10 +553,7 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
     return MakeNode(kTagDirect, covering.empty() ? kNoPayload : covering.front());
   }
   Reference& ref = s.ref;
-  ref.regions.clear();
-  for (const EdgeRec& e : edges) ref.regions.push_back(e.region);
-  std::sort(ref.regions.begin(), ref.regions.end());
-  ref.regions.erase(std::unique(ref.regions.begin(), ref.regions.end()), ref.regions.end());
+  CollectRegions(edges, ref.regions);
   s.candidates.clear();
   std::merge(ref.regions.begin(), ref.regions.end(), covering.begin(), covering.end(),
              std::back_inserter(s.candidates));
@@ -530,56 +569,94 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
     uint32_t log2_k = 1;
     while (log2_k < 4 && (size_t{1} << (2 * log2_k)) * options_.max_leaf_edges < segments) ++log2_k;
     const uint32_t k = 1u << log2_k;
+    s.child_boxes.resize(size_t{k} * k);
+    for (uint32_t q = 0; q < k * k; ++q) s.child_boxes[q] = box.Child(k, q % k, q / k);
+    // CellBox::Slot with its division by k done once per split: the same arithmetic.
+    const double slot_w = (box.x1 - box.x0) / k, slot_h = (box.y1 - box.y0) / k;
+    auto slot = [k](double v, double lo, double size) {
+      const double f = (v - lo) / size;
+      return f <= 0 ? 0u : std::min(k - 1, static_cast<uint32_t>(f));
+    };
     // Assign each edge to the children it may touch.
     s.assigned.clear();
     for (uint32_t e = 0; e < edges.size(); ++e) {
       const EdgeRec& edge = edges[e];
-      const uint32_t i0 =
-          CellBox::Slot(std::min(edge.a.x, edge.b.x) - margin_x_, box.x0, box.x1, k);
-      const uint32_t i1 =
-          CellBox::Slot(std::max(edge.a.x, edge.b.x) + margin_x_, box.x0, box.x1, k);
-      const uint32_t j0 =
-          CellBox::Slot(std::min(edge.a.y, edge.b.y) - margin_y_, box.y0, box.y1, k);
-      const uint32_t j1 =
-          CellBox::Slot(std::max(edge.a.y, edge.b.y) + margin_y_, box.y0, box.y1, k);
+      const uint32_t i0 = slot(std::min(edge.a.x, edge.b.x) - margin_x_, box.x0, slot_w);
+      const uint32_t i1 = slot(std::max(edge.a.x, edge.b.x) + margin_x_, box.x0, slot_w);
+      const uint32_t j0 = slot(std::min(edge.a.y, edge.b.y) - margin_y_, box.y0, slot_h);
+      const uint32_t j1 = slot(std::max(edge.a.y, edge.b.y) + margin_y_, box.y0, slot_h);
       for (uint32_t j = j0; j <= j1; ++j) {
         for (uint32_t i = i0; i <= i1; ++i) {
           // The slot range of the grown extent holds every child whose box, grown by the margin,
           // the edge may touch (rounding can only drop children the edge misses by ~the margin,
           // which no lookup needs); the exact-enough test decides among them.
-          if (SegmentMayTouch(edge.a, edge.b, box.Child(k, i, j), margin_x_, margin_y_)) {
+          if (SegmentMayTouch(edge.a, edge.b, s.child_boxes[j * k + i], margin_x_, margin_y_)) {
             s.assigned.push_back({j * k + i, e});
           }
         }
       }
     }
-    std::sort(s.assigned.begin(), s.assigned.end());
+    s.child_begin.assign(size_t{k} * k + 2, 0);
+    for (const auto& [q, e] : s.assigned) ++s.child_begin[q + 2];
+    for (size_t q = 2; q < s.child_begin.size(); ++q) s.child_begin[q] += s.child_begin[q - 1];
+    s.child_edges.resize(s.assigned.size());
+    for (const auto& [q, e] : s.assigned) s.child_edges[s.child_begin[q + 1]++] = e;
+    // An edge region with no edge in a child covers it or misses it. Children next to each other
+    // that neither has an edge of the region are on the same side of it (no edge touches their
+    // union), so one containment test per connected group of such children decides them all.
+    enum ChildStatus : uint8_t { kHasEdge, kOutside, kInside, kUnknown };
+    const size_t n_children = size_t{k} * k;
+    const size_t n_regions = ref.regions.size();
+    s.child_status.assign(n_children * n_regions, kUnknown);
+    for (size_t q = 0; q < n_children; ++q) {
+      for (uint32_t at = s.child_begin[q]; at < s.child_begin[q + 1]; ++at) {
+        const uint32_t region = edges[s.child_edges[at]].region;
+        const size_t i = static_cast<size_t>(
+            std::lower_bound(ref.regions.begin(), ref.regions.end(), region) - ref.regions.begin());
+        s.child_status[q * n_regions + i] = kHasEdge;
+      }
+    }
+    for (size_t i = 0; i < n_regions; ++i) {
+      for (uint32_t q = 0; q < n_children; ++q) {
+        if (s.child_status[q * n_regions + i] != kUnknown) continue;
+        const CellBox& child = s.child_boxes[q];
+        const Point centre{0.5 * (child.x0 + child.x1), 0.5 * (child.y0 + child.y1)};
+        const uint8_t status = Contains(ref.regions[i], centre) ? kInside : kOutside;
+        s.flood.assign(1, q);
+        s.child_status[q * n_regions + i] = status;
+        while (!s.flood.empty()) {
+          const uint32_t at = s.flood.back();
+          s.flood.pop_back();
+          const uint32_t ci = at % k, cj = at / k;
+          const uint32_t next[4] = {ci > 0 ? at - 1 : at, ci + 1 < k ? at + 1 : at,
+                                    cj > 0 ? at - k : at, cj + 1 < k ? at + k : at};
+          for (uint32_t n : next) {
+            if (s.child_status[n * n_regions + i] == kUnknown) {
+              s.child_status[n * n_regions + i] = status;
+              s.flood.push_back(n);
+            }
+          }
+        }
+      }
+    }
     NodeScratch& child_scratch = scratch[static_cast<size_t>(depth) + 1];
     const size_t first = out.nodes.size();
     out.nodes.resize(first + size_t{k} * k);
-    size_t at = 0;
     for (uint32_t q = 0; q < k * k; ++q) {
-      const CellBox child = box.Child(k, q % k, q / k);
+      const CellBox child = s.child_boxes[q];
       child_scratch.edges.clear();
-      for (; at < s.assigned.size() && s.assigned[at].first == q; ++at) {
-        child_scratch.edges.push_back(edges[s.assigned[at].second]);
+      for (uint32_t at = s.child_begin[q]; at < s.child_begin[q + 1]; ++at) {
+        child_scratch.edges.push_back(edges[s.child_edges[at]]);
       }
-      // An edge region with no edge in the child covers it or misses it; its centre tells (the
-      // centre is off that region's edges, none of which touches the child).
       child_scratch.covering = covering;
-      s.kept.clear();
-      for (const EdgeRec& e : child_scratch.edges) s.kept.push_back(e.region);
-      std::sort(s.kept.begin(), s.kept.end());
-      s.gone.clear();
-      std::set_difference(ref.regions.begin(), ref.regions.end(), s.kept.begin(), s.kept.end(),
-                          std::back_inserter(s.gone));
-      if (!s.gone.empty()) {
-        const Point centre{0.5 * (child.x0 + child.x1), 0.5 * (child.y0 + child.y1)};
-        for (uint32_t r : s.gone) {
-          if (Contains(r, centre)) child_scratch.covering.push_back(r);
+      bool added = false;
+      for (size_t i = 0; i < n_regions; ++i) {
+        if (s.child_status[q * n_regions + i] == kInside) {
+          child_scratch.covering.push_back(ref.regions[i]);
+          added = true;
         }
-        std::sort(child_scratch.covering.begin(), child_scratch.covering.end());
       }
+      if (added) std::sort(child_scratch.covering.begin(), child_scratch.covering.end());
       out.nodes[first + q] = BuildNode(child, depth + 1, scratch, out);
     }
     return SplitNode(static_cast<uint32_t>(first), log2_k);
@@ -592,6 +669,7 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
   bool found = false;
   for (int k = 0; k < 64 && !found; ++k) {
     ref.c = ReferenceCandidate(box, k);
+    ref.k = k;
     found = std::none_of(edges.begin(), edges.end(),
                          [&](const EdgeRec& e) { return OrientSign(e.a, e.b, ref.c) == 0; });
   }
@@ -628,22 +706,25 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
 
   // Distinct segments with their owner masks, then vertices, then a cover of the segments by
   // vertex runs (walks), so that each stored vertex is tested once per lookup.
+  // Vertices are numbered in order of first appearance through a small hash table.
   std::vector<Point>& vertices = s.vertices;
   vertices.clear();
-  for (const EdgeRec& e : edges) {
-    vertices.push_back(e.a);
-    vertices.push_back(e.b);
-  }
-  std::sort(vertices.begin(), vertices.end());
-  vertices.erase(std::unique(vertices.begin(), vertices.end()), vertices.end());
+  size_t table_size = 16;
+  while (table_size < 4 * edges.size()) table_size *= 2;
+  s.vertex_slots.assign(table_size, 0);
   auto vertex_of = [&](const Point& p) {
-    if (vertices.size() > 32) {
-      return static_cast<uint32_t>(std::lower_bound(vertices.begin(), vertices.end(), p) -
-                                   vertices.begin());
+    uint64_t h = std::bit_cast<uint64_t>(p.x) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ (h >> 29) ^ std::bit_cast<uint64_t>(p.y)) * 0xBF58476D1CE4E5B9ull;
+    const size_t mask = table_size - 1;
+    for (size_t i = (h >> 32) & mask;; i = (i + 1) & mask) {
+      const uint32_t slot = s.vertex_slots[i];
+      if (slot == 0) {
+        vertices.push_back(p);
+        s.vertex_slots[i] = static_cast<uint32_t>(vertices.size());
+        return static_cast<uint32_t>(vertices.size() - 1);
+      }
+      if (vertices[slot - 1] == p) return slot - 1;
     }
-    uint32_t i = 0;
-    while (!(vertices[i] == p)) ++i;
-    return i;
   };
   auto& segments = s.segments;
   segments.clear();
@@ -651,14 +732,28 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
     if (i > 0 && SameSegment(edges[i - 1], edges[i])) {
       segments.back().mask ^= bit_of(edges[i].region);
     } else {
-      segments.push_back({vertex_of(edges[i].a), vertex_of(edges[i].b), bit_of(edges[i].region)});
+      const uint32_t u = vertex_of(edges[i].a);
+      segments.push_back({u, vertex_of(edges[i].b), bit_of(edges[i].region)});
     }
   }
-  s.degree.assign(vertices.size(), 0);
+  const size_t n_vertices = vertices.size();
+  s.degree.assign(n_vertices, 0);
   for (const auto& seg : segments) {
     ++s.degree[seg.u];
     ++s.degree[seg.v];
   }
+  // Each vertex's segments in segment order, so a walk takes the lowest unused one.
+  s.adjacency_begin.assign(n_vertices + 1, 0);
+  for (size_t v = 0; v < n_vertices; ++v) {
+    s.adjacency_begin[v + 1] = s.adjacency_begin[v] + s.degree[v];
+  }
+  s.adjacency.resize(2 * segments.size());
+  s.adjacency_cursor.assign(s.adjacency_begin.begin(), s.adjacency_begin.end() - 1);
+  for (uint32_t k = 0; k < segments.size(); ++k) {
+    s.adjacency[s.adjacency_cursor[segments[k].u]++] = k;
+    s.adjacency[s.adjacency_cursor[segments[k].v]++] = k;
+  }
+  s.adjacency_cursor.assign(s.adjacency_begin.begin(), s.adjacency_begin.end() - 1);
   s.used.assign(segments.size(), 0);
   s.walk.clear();
   s.walk_masks.clear();
@@ -667,7 +762,7 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
   while (left > 0) {
     // Start at a vertex of odd remaining degree when there is one: fewer walks.
     uint32_t start = UINT32_MAX;
-    for (uint32_t v = 0; v < vertices.size() && start == UINT32_MAX; ++v) {
+    for (uint32_t v = 0; v < n_vertices && start == UINT32_MAX; ++v) {
       if (s.degree[v] % 2 == 1) start = v;
     }
     if (start == UINT32_MAX) {
@@ -677,10 +772,11 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
     if (!s.walk.empty()) s.walk_masks.push_back(0);
     s.walk.push_back(start);
     for (uint32_t at = start;;) {
+      uint32_t& cursor = s.adjacency_cursor[at];
       size_t next = segments.size();
-      for (size_t k = first_unused; k < segments.size(); ++k) {
-        if (!s.used[k] && (segments[k].u == at || segments[k].v == at)) {
-          next = k;
+      for (; cursor < s.adjacency_begin[at + 1]; ++cursor) {
+        if (!s.used[s.adjacency[cursor]]) {
+          next = s.adjacency[cursor];
           break;
         }
       }
@@ -702,12 +798,11 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
   const size_t at = out.arena.size();
   const size_t cand_words = (n_cand + 1) / 2;
   const size_t mask_words = (s.walk_masks.size() + 1) / 2;
-  out.arena.resize(at + 3 + cand_words + 2 * n_vert + mask_words, 0);
+  out.arena.resize(at + 1 + cand_words + 2 * n_vert + mask_words, 0);
   uint64_t* w = out.arena.data() + at;
-  w[0] = uint64_t{init} | uint64_t{n_vert} << 32 | uint64_t{n_cand} << 48;
-  w[1] = std::bit_cast<uint64_t>(ref.c.x);
-  w[2] = std::bit_cast<uint64_t>(ref.c.y);
-  w += 3;
+  w[0] = uint64_t{init} | uint64_t{n_vert} << 32 | uint64_t{n_cand} << 48 |
+         uint64_t(static_cast<uint32_t>(ref.k)) << 56;
+  w += 1;
   for (size_t i = 0; i < n_cand; ++i) w[i / 2] |= uint64_t{candidates[i]} << (32 * (i & 1));
   w += cand_words;
   for (uint32_t v : s.walk) {
@@ -737,8 +832,22 @@ CellIndex::Hit CellIndex::Locate(const Point& p) const {
   const uint32_t ix = std::min(static_cast<uint32_t>((p.x - x0_) * inv_w_), nx_ - 1);
   const uint32_t iy = std::min(static_cast<uint32_t>((p.y - y0_) * inv_h_), ny_ - 1);
   uint32_t node = nodes_[size_t{iy} * nx_ + ix];
-  if (Tag(node) == kTagSplit) node = Descend(node, ix, iy, p);
-  return Resolve(node, p);
+  CellBox box = RootBox(ix, iy);
+  if (Tag(node) == kTagSplit) node = Descend(node, box, p);
+  if (Tag(node) == kTagLeaf) {
+    // The record's header says where its vertices and edge words start; fetch the lines they
+    // most likely sit on together with the header rather than one after the other.
+    const uint64_t* record = arena_.data() + Payload(node);
+    __builtin_prefetch(record + 8);
+    __builtin_prefetch(record + 16);
+    __builtin_prefetch(record + 24);
+  }
+  return Resolve(node, box, p);
+}
+
+CellBox CellIndex::RootBox(uint32_t ix, uint32_t iy) const {
+  return {x0_ + ix * cell_w_, y0_ + iy * cell_h_, x0_ + (ix + 1) * cell_w_,
+          y0_ + (iy + 1) * cell_h_};
 }
 
 void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) const {
@@ -748,6 +857,7 @@ void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) co
   constexpr size_t kGroup = 16;
   constexpr uint32_t kOut = UINT32_MAX;
   uint32_t ix[kGroup], iy[kGroup], node[kGroup];
+  CellBox box[kGroup];
   for (size_t base = 0; base < points.size(); base += kGroup) {
     const size_t n = std::min(kGroup, points.size() - base);
     const Point* p = points.data() + base;
@@ -763,7 +873,8 @@ void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) co
     for (size_t k = 0; k < n; ++k) {
       if (ix[k] == kOut) continue;
       uint32_t v = nodes_[size_t{iy[k]} * nx_ + ix[k]];
-      if (Tag(v) == kTagSplit) v = Descend(v, ix[k], iy[k], p[k]);
+      box[k] = RootBox(ix[k], iy[k]);
+      if (Tag(v) == kTagSplit) v = Descend(v, box[k], p[k]);
       node[k] = v;
       if (Tag(v) == kTagLeaf) {
         const uint64_t* record = arena_.data() + Payload(v);
@@ -774,14 +885,12 @@ void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) co
       }
     }
     for (size_t k = 0; k < n; ++k) {
-      out[base + k] = ix[k] == kOut ? Hit{} : Resolve(node[k], p[k]);
+      out[base + k] = ix[k] == kOut ? Hit{} : Resolve(node[k], box[k], p[k]);
     }
   }
 }
 
-uint32_t CellIndex::Descend(uint32_t node, uint32_t ix, uint32_t iy, const Point& p) const {
-  CellBox box{x0_ + ix * cell_w_, y0_ + iy * cell_h_, x0_ + (ix + 1) * cell_w_,
-              y0_ + (iy + 1) * cell_h_};
+uint32_t CellIndex::Descend(uint32_t node, CellBox& box, const Point& p) const {
   do {
     const uint32_t k = SplitFanout(node);
     const uint32_t i = CellBox::Slot(p.x, box.x0, box.x1, k);
@@ -792,12 +901,12 @@ uint32_t CellIndex::Descend(uint32_t node, uint32_t ix, uint32_t iy, const Point
   return node;
 }
 
-CellIndex::Hit CellIndex::Resolve(uint32_t node, const Point& p) const {
+CellIndex::Hit CellIndex::Resolve(uint32_t node, const CellBox& box, const Point& p) const {
   switch (Tag(node)) {
     case kTagDirect:
       return Payload(node) == kNoPayload ? Hit{} : Hit{Payload(node), false};
     case kTagLeaf:
-      return LocateInLeaf(Payload(node), p);
+      return LocateInLeaf(Payload(node), box, p);
     default:
       return LocateSlow(Payload(node), p);
   }
@@ -829,16 +938,20 @@ namespace {
 
 }  // namespace
 
-CellIndex::Hit CellIndex::LocateInLeaf(uint64_t offset, const Point& p) const {
+CellIndex::Hit CellIndex::LocateInLeaf(uint64_t offset, const CellBox& box, const Point& p) const {
   const uint64_t* w = arena_.data() + offset;
   const uint64_t header = w[0];
   uint32_t parity = static_cast<uint32_t>(header);
   const size_t n_vert = (header >> 32) & 0xFFFF;
   const size_t n_cand = (header >> 48) & 0xFF;
-  const Point c = LoadPoint(w + 1);
-  const uint64_t* candidates = w + 3;
+  const uint64_t* candidates = w + 1;
   const uint64_t* vertices = candidates + (n_cand + 1) / 2;
   const uint64_t* edge_words = vertices + 2 * n_vert;
+  // A long record: fetch its remaining lines (past those Locate prefetched) all at once.
+  for (const uint64_t* line = w + 32; line < edge_words + (n_vert + 1) / 2; line += 8) {
+    __builtin_prefetch(line);
+  }
+  const Point c = ReferenceCandidate(box, static_cast<int>(header >> 56));
   const double dx = p.x - c.x;
   const double dy = p.y - c.y;
   uint32_t boundary = 0;

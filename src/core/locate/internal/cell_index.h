@@ -2,8 +2,9 @@
 //
 // A flat adaptive grid over the regions' bounding box. Each root cell is a 32-bit node that is
 //   - direct: the whole cell lies inside one region (or in none), so a lookup is one load;
-//   - a leaf: the few boundary edges that touch the cell, stored inline with a reference point c
-//     chosen off every edge line, and which candidate regions contain c;
+//   - a leaf: the few boundary edges that touch the cell, stored inline, with a reference point c
+//     chosen off every edge line (one of a fixed sequence of points of the cell, so the record
+//     stores its number, not its coordinates), and which candidate regions contain c;
 //   - split: k×k children (k = 2 to 16, from the cell's edge count), recursively, until a cell
 //     holds at most a few edges;
 //   - slow: a pathological cell (too many regions or vertices) answered by exact tests on the
@@ -33,6 +34,8 @@
 #include "wangge/hierarchy/hierarchy.h"
 
 namespace wangge::internal {
+
+struct CellBox;
 
 // Containment of the perturbed point p* in a whole geometry, and whether p itself lies on one of
 // its edges. The even-odd rule over all rings: a horizontal ray from p* to +x, where an edge counts
@@ -99,10 +102,13 @@ class CellIndex {
  private:
   friend class CellIndexBuilder;
 
-  // Returns the node under `p` below split node `node` of root cell (ix, iy).
-  uint32_t Descend(uint32_t node, uint32_t ix, uint32_t iy, const Point& p) const;
-  Hit Resolve(uint32_t node, const Point& p) const;
-  Hit LocateInLeaf(uint64_t offset, const Point& p) const;
+  CellBox RootBox(uint32_t ix, uint32_t iy) const;
+  // Returns the node under `p` below split node `node` whose cell is `box`, and sets `box` to
+  // that node's cell.
+  uint32_t Descend(uint32_t node, CellBox& box, const Point& p) const;
+  // Answers for `p` in `node`, whose cell is `box`.
+  Hit Resolve(uint32_t node, const CellBox& box, const Point& p) const;
+  Hit LocateInLeaf(uint64_t offset, const CellBox& box, const Point& p) const;
   Hit LocateSlow(uint64_t offset, const Point& p) const;
   bool InBounds(const Point& p) const {
     return p.x >= bounds_.min_x && p.x <= bounds_.max_x && p.y >= bounds_.min_y &&

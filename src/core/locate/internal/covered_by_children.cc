@@ -21,10 +21,16 @@ struct Slot {
 // An open-addressing table of segment counts, reused from region to region.
 class SegmentCounts {
  public:
+  // Empties the table and makes room for `edges` segments. Clears only the slots the last use
+  // filled when the table is big enough: a region's table is small, the table may not be.
   void Reset(size_t edges) {
     size_t size = 16;
     while (size < 2 * edges) size *= 2;
-    slots_.assign(size, Slot{});
+    if (size > slots_.size()) {
+      slots_.assign(size, Slot{});
+    } else {
+      for (uint32_t i : used_) slots_[i].hash = 0;
+    }
     used_.clear();
   }
   void Add(const Point& a, const Point& b, int sign) {
