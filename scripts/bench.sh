@@ -18,6 +18,8 @@ selected=("$@")
 run() { local name=$1; shift; if [ ${#selected[@]} -eq 0 ] || [[ " ${selected[*]} " == *" $name "* ]]; then echo "== $name"; "$@"; fi; }
 
 run load /usr/bin/time -f "load: %e s wall, %M KB peak RSS" build-bench/src/cli/wangge inspect "$dataset" >/dev/null
+run snapshot build-bench/bench/snapshot/snapshot_bench --dataset "$dataset" --rounds 3
+run ready scripts/bench-ready.sh build-bench/src/cli/wangge "$dataset" 3
 run locate env WANGGE_LOCATE_DATASET="$dataset" build-bench/bench/locate/locate_benchmark
 if [ -x build-bench/bench/tiles/tiles_bench ]; then
   run tiles bash -c "scripts/pg-cluster.sh start >/dev/null && build-bench/bench/tiles/tiles_bench --dataset '$dataset' --zoom 8-16 --postgis \"\$(scripts/pg-cluster.sh url)\""

@@ -212,8 +212,8 @@ Reply HandleTile(const Context& context, const HttpRequest& request) {
   const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
   const bool gzip = context.options.gzip && AcceptsGzip(request);
   const TileEncoding encoding = gzip ? TileEncoding::kGzip : TileEncoding::kIdentity;
-  std::string etag = "\"" + snapshot->version + (gzip ? "-gz\"" : "\"");
-  std::string cache_control = CacheControl(request, snapshot->version);
+  std::string etag = "\"" + snapshot->fingerprint + (gzip ? "-gz\"" : "\"");
+  std::string cache_control = CacheControl(request, snapshot->fingerprint);
   if (NotModified(request, etag)) {
     Reply reply = NotModifiedReply(std::move(etag), std::move(cache_control));
     reply.headers.emplace_back("Vary", "Accept-Encoding");
@@ -221,7 +221,7 @@ Reply HandleTile(const Context& context, const HttpRequest& request) {
   }
 
   TileCache& cache = ProcessTileCache(context.options.tile_cache_bytes);
-  std::shared_ptr<const std::string> bytes = cache.Get(snapshot->version, *tile, encoding);
+  std::shared_ptr<const std::string> bytes = cache.Get(snapshot->fingerprint, *tile, encoding);
   if (!bytes) {
     Result<std::string> mvt = snapshot->tile_source().Render(*tile);
     if (!mvt.ok()) return ErrorReply(mvt.status());
@@ -232,7 +232,7 @@ Reply HandleTile(const Context& context, const HttpRequest& request) {
       body = std::move(compressed).value();
     }
     bytes = std::make_shared<const std::string>(std::move(body));
-    cache.Put(snapshot->version, *tile, encoding, bytes);
+    cache.Put(snapshot->fingerprint, *tile, encoding, bytes);
   }
 
   Reply reply;
@@ -253,10 +253,10 @@ Reply HandleTile(const Context& context, const HttpRequest& request) {
 Reply HandleTileJson(const Context& context, const HttpRequest& request) {
   if (Status s = CheckQueryParams(request, {}); !s.ok()) return ErrorReply(s);
   const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
-  std::string etag = "\"" + snapshot->version + "-tilejson\"";
+  std::string etag = "\"" + snapshot->fingerprint + "-tilejson\"";
   if (NotModified(request, etag)) return NotModifiedReply(std::move(etag), "public, no-cache");
   Reply reply;
-  reply.body = snapshot->tile_source().TileJson(request.base_url, snapshot->version);
+  reply.body = snapshot->tile_source().TileJson(request.base_url, snapshot->fingerprint);
   reply.headers = {{"ETag", std::move(etag)}, {"Cache-Control", "public, no-cache"}};
   return reply;
 }
@@ -264,7 +264,7 @@ Reply HandleTileJson(const Context& context, const HttpRequest& request) {
 Reply HandleStyle(const Context& context, const HttpRequest& request) {
   if (Status s = CheckQueryParams(request, {}); !s.ok()) return ErrorReply(s);
   const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
-  std::string etag = "\"" + snapshot->version + "-style\"";
+  std::string etag = "\"" + snapshot->fingerprint + "-style\"";
   if (NotModified(request, etag)) return NotModifiedReply(std::move(etag), "public, no-cache");
   Reply reply;
   reply.body = snapshot->tile_source().Style(request.base_url);

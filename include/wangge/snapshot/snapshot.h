@@ -36,9 +36,12 @@
 namespace wangge {
 
 struct Snapshot {
-  // Identifies the content: a fingerprint of every code, parent, name, attribute and vertex, as 16
-  // hex digits. Equal datasets have equal versions; used in answers and as the ETag base.
+  // The version name every answer carries: the store's version id when served from a store
+  // (SnapshotOptions::version), else the fingerprint.
   std::string version;
+  // Identifies the content: a fingerprint of every code, parent, name, attribute and vertex, as 16
+  // hex digits. Equal datasets have equal fingerprints; the base of ETags and tile cache keys.
+  std::string fingerprint;
   std::chrono::system_clock::time_point built_at;
   Dataset dataset;
   // Over dataset.hierarchy; set by BuildSnapshot.
@@ -47,13 +50,14 @@ struct Snapshot {
   std::vector<BoxIndex> level_boxes;
   // The coverage check of the hierarchy; unset when SnapshotOptions::check_coverage is false.
   std::optional<CoverageReport> coverage;
-  // Vector tiles, TileJSON and style of the hierarchy; set by BuildSnapshot.
+  // Vector tiles, TileJSON and style of the hierarchy; unset when SnapshotOptions::build_tiles is
+  // false. Its per-zoom tables are built on first use (TileSource::Prepare builds them all).
   std::optional<TileSource> tiles;
 
   const Hierarchy& hierarchy() const { return dataset.hierarchy; }
   // REQUIRES: built by BuildSnapshot.
   const PointIndex& point_index() const { return *locator; }
-  // REQUIRES: built by BuildSnapshot.
+  // REQUIRES: built by BuildSnapshot with build_tiles.
   const TileSource& tile_source() const { return *tiles; }
 
   // Returns the regions of `level` whose geometry intersects the closed box `query` (touching
@@ -64,11 +68,19 @@ struct Snapshot {
 };
 
 struct SnapshotOptions {
-  // Threads for building the indexes and checking coverage: 0 = all cores.
+  // The name answers carry (Snapshot::version); empty = the content fingerprint.
+  std::string version;
+  // Threads for building the indexes and checking coverage: 0 = all cores, 1 = everything one
+  // after the other on the calling thread. With more than one, the parts (point index, coverage
+  // check, tile source, fingerprint and box indexes) are built side by side; the snapshot is the
+  // same either way.
   int threads = 0;
   // Whether to run the coverage check (about a second for a Putian-sized city).
   bool check_coverage = true;
   CoverageOptions coverage;
+  // Whether to build the TileSource; false leaves Snapshot::tiles unset (a locate-only snapshot,
+  // e.g. for answering as of an older version, which needs no map layers).
+  bool build_tiles = true;
   // How the TileSource renders (zoom ranges per level, extent, ...).
   TileSourceOptions tiles;
 };

@@ -35,8 +35,16 @@
 // is not edge-matched (vertices missing from the finer level, or regions the topology marks not
 // seamless), those regions are simplified per polygon, and notes() says so.
 //
-// Caching is the caller's business (see tile_cache.h); TileSource keeps no mutable state.
-// Thread safety: immutable after Build; Render, TileJson and Style may run concurrently.
+// Build is quick (indexes only): each node level's keep table and each region's label point are
+// computed once, on first use — by the first Render of a zoom that needs them (that tile takes
+// longer: up to about a second for the finest level of a Putian-sized city), by Prepare(), or by
+// notes() — so that a server is ready without waiting for zooms nobody asked for. The tiles are
+// the same whenever the tables are built.
+//
+// Caching is the caller's business (see tile_cache.h). Besides those build-once tables TileSource
+// keeps no mutable state.
+// Thread safety: Render, Prepare, notes, label_point, TileJson and Style may run concurrently
+// (a table is built by one caller while the others that need it wait).
 #pragma once
 
 #include <cstdint>
@@ -97,10 +105,11 @@ struct VectorLayerInfo {
 
 class TileSource {
  public:
-  // Builds the indexes, the per-zoom simplification tables and the label points of `hierarchy`.
-  // `topology`, if given (e.g. BuildTopology(hierarchy, &coverage_report), which the snapshot may
-  // hold anyway), supplies the shared arcs of the levels it covers; levels without an entry get
-  // their arcs extracted here. Not retained after Build.
+  // Builds the indexes of `hierarchy`; the per-zoom simplification tables and the label points
+  // follow on first use (see above). `topology`, if given (e.g. BuildTopology(hierarchy,
+  // &coverage_report), which the snapshot may hold anyway), supplies the shared arcs of the levels
+  // it covers, and their tables are built here, since it is not retained after Build; levels
+  // without an entry get their arcs extracted when first needed.
   // REQUIRES: `hierarchy` outlives the TileSource and is not moved; topology built from it.
   // kInvalidArgument for bad options (extent 0, a zoom range with min > max, a range for an
   // unknown level).
@@ -138,8 +147,13 @@ class TileSource {
   const TileSourceOptions& options() const;
   // Returns the lon/lat bounds of everything rendered.
   const Box& bounds() const;
-  // Returns what Build found worth logging: levels simplified per polygon, edges not matched
-  // between levels, overlapping regions. Empty for a clean, edge-matched hierarchy.
+  // Builds every simplification table and label point not built yet, on all cores: what a server
+  // may run in the background once it is ready, or a tile writer before timing tiles. Idempotent.
+  void Prepare() const;
+
+  // Returns what building the simplification tables found worth logging: levels simplified per
+  // polygon, edges not matched between levels, overlapping regions. Empty for a clean,
+  // edge-matched hierarchy. Runs Prepare() first.
   std::span<const std::string> notes() const;
   // Returns the label point of region `id` (lon/lat). REQUIRES: id < region_count().
   Point label_point(RegionId id) const;

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
 #include "wangge/coverage/coverage_validator.h"
 #include "wangge/geometry/ring_contains.h"
 
@@ -116,29 +119,68 @@ std::string Fingerprint(const Hierarchy& h) {
 Result<std::shared_ptr<const Snapshot>> BuildSnapshot(Dataset dataset,
                                                       const SnapshotOptions& options) {
   auto snapshot = std::make_shared<Snapshot>();
-  snapshot->version = Fingerprint(dataset.hierarchy);
   snapshot->dataset = std::move(dataset);
   // From here on the hierarchy stays where it is: the indexes point into it.
   const Hierarchy& h = snapshot->dataset.hierarchy;
-  PointIndexOptions point_options;
-  point_options.threads = options.threads;
-  Result<PointIndex> locator = PointIndex::Build(h, point_options);
-  if (!locator.ok()) return locator.status().WithContext("snapshot");
-  snapshot->locator.emplace(std::move(locator).value());
-  std::vector<Box> boxes;
-  for (size_t level = 0; level < h.level_count(); ++level) {
-    boxes.clear();
-    for (RegionId id : h.regions(level)) boxes.push_back(h.bounds(id));
-    snapshot->level_boxes.push_back(BoxIndex::Build(boxes));
+
+  // The parts are independent of each other: they run side by side, each writing only its own
+  // result, and each part's result does not depend on how many threads built it.
+  Status locator_status, tiles_status;
+  const auto locate = [&] {
+    PointIndexOptions point_options;
+    point_options.threads = options.threads;
+    Result<PointIndex> locator = PointIndex::Build(h, point_options);
+    if (!locator.ok()) {
+      locator_status = locator.status().WithContext("snapshot");
+      return;
+    }
+    snapshot->locator.emplace(std::move(locator).value());
+  };
+  const auto coverage = [&] {
+    if (!options.check_coverage) return;
+    CoverageOptions coverage_options = options.coverage;
+    if (options.threads > 0) coverage_options.threads = options.threads;
+    snapshot->coverage = ValidateCoverage(h, coverage_options);
+  };
+  const auto tiles = [&] {
+    if (!options.build_tiles) return;
+    Result<TileSource> built = TileSource::Build(h, options.tiles);
+    if (!built.ok()) {
+      tiles_status = built.status().WithContext("snapshot tiles");
+      return;
+    }
+    snapshot->tiles.emplace(std::move(built).value());
+  };
+  const auto small_parts = [&] {
+    snapshot->fingerprint = Fingerprint(h);
+    std::vector<Box> boxes;
+    snapshot->level_boxes.reserve(h.level_count());
+    for (size_t level = 0; level < h.level_count(); ++level) {
+      boxes.clear();
+      for (RegionId id : h.regions(level)) boxes.push_back(h.bounds(id));
+      snapshot->level_boxes.push_back(BoxIndex::Build(boxes));
+    }
+  };
+  if (options.threads == 1) {
+    locate();
+    coverage();
+    tiles();
+    small_parts();
+  } else {
+    oneapi::tbb::task_arena arena(options.threads > 0 ? options.threads
+                                                      : oneapi::tbb::task_arena::automatic);
+    arena.execute([&] {
+      oneapi::tbb::task_group group;
+      group.run(locate);  // the longest part first
+      group.run(coverage);
+      group.run(tiles);
+      small_parts();
+      group.wait();
+    });
   }
-  Result<TileSource> tiles = TileSource::Build(h, options.tiles);
-  if (!tiles.ok()) return tiles.status().WithContext("snapshot tiles");
-  snapshot->tiles.emplace(std::move(tiles).value());
-  if (options.check_coverage) {
-    CoverageOptions coverage = options.coverage;
-    if (options.threads > 0) coverage.threads = options.threads;
-    snapshot->coverage = ValidateCoverage(h, coverage);
-  }
+  if (!locator_status.ok()) return locator_status;
+  if (!tiles_status.ok()) return tiles_status;
+  snapshot->version = options.version.empty() ? snapshot->fingerprint : options.version;
   snapshot->built_at = std::chrono::system_clock::now();
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
 }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -66,18 +67,67 @@ struct TileSource::Data {
   TileSourceOptions options;
   std::vector<ZoomRange> ranges;  // per level
   std::vector<VectorLayerInfo> layers;
-  std::vector<std::string> notes;
   Box bounds;
   std::vector<internal::BoxIndex> index;  // per level
   internal::PointLayout layout;
   std::vector<uint32_t> ring_begin;   // per region: its first ring in the global ring numbering
   std::vector<uint64_t> chunk_begin;  // per global ring (+1): its chunks in chunk_boxes
   std::vector<Box> chunk_boxes;
-  std::vector<int> node_level;             // per zoom: the finest level shown, or -1
-  std::vector<std::vector<uint8_t>> keep;  // per level used as node level: min zoom per point
-  std::vector<Point> labels;               // per region
+  std::vector<int> node_level;      // per zoom: the finest level shown, or -1
+  std::vector<size_t> node_levels;  // the levels used as node level, coarse to fine
+  double tolerance_world = 0;
+
+  // Built once, on first use (see KeepTable, Label): the keep table of a node level, with what
+  // building it found worth noting.
+  struct Keep {
+    std::once_flag once;
+    std::vector<uint8_t> table;  // min zoom per point of the levels <= the node level
+    std::vector<std::string> notes;
+  };
+  std::vector<std::unique_ptr<Keep>> keep;       // per level; null unless a node level
+  std::unique_ptr<std::once_flag[]> label_once;  // per region
+  mutable std::vector<Point> labels;             // per region; written once, under its flag
+  mutable std::once_flag notes_once;
+  mutable std::vector<std::string> notes;
 
   explicit Data(const Hierarchy& h) : hierarchy(&h), layout(h) {}
+
+  // Returns the keep table of node level `level`, building it on first use.
+  const std::vector<uint8_t>& KeepTable(size_t level,
+                                        const LevelTopology* topology = nullptr) const {
+    Keep& k = *keep[level];
+    std::call_once(k.once, [&] {
+      k.table =
+          internal::BuildKeepTable(*hierarchy, layout, level, tolerance_world, &k.notes, topology);
+    });
+    return k.table;
+  }
+
+  // Returns the label point of region `r`, computing it on first use.
+  const Point& Label(RegionId r) const {
+    std::call_once(label_once[r],
+                   [&] { labels[r] = internal::LabelPoint(hierarchy->geometry(r)); });
+    return labels[r];
+  }
+
+  // Builds every keep table and label point not built yet, on all cores.
+  void PrepareAll() const {
+    const size_t n = node_levels.size();
+    constexpr size_t kBatch = 512;
+    const size_t regions = hierarchy->region_count();
+    const size_t label_batches = options.labels ? (regions + kBatch - 1) / kBatch : 0;
+    // Finest (largest) tables first, then the label points in batches, so that no core idles
+    // behind the biggest table.
+    ParallelFor(n + label_batches, [&](size_t task) {
+      if (task < n) {
+        KeepTable(node_levels[n - 1 - task]);
+        return;
+      }
+      const size_t batch = task - n;
+      const size_t end = std::min(regions, (batch + 1) * kBatch);
+      for (size_t r = batch * kBatch; r < end; ++r) Label(static_cast<RegionId>(r));
+    });
+  }
 };
 
 TileSource::TileSource(std::unique_ptr<const Data> data) : data_(std::move(data)) {}
@@ -174,34 +224,16 @@ Result<TileSource> TileSource::Build(const Hierarchy& h, TileSourceOptions optio
       node_levels.push_back(static_cast<size_t>(level));
     }
   }
+  data->node_levels = node_levels;
+  std::sort(data->node_levels.begin(), data->node_levels.end());
   data->keep.resize(level_count);
-  std::vector<std::vector<std::string>> notes(node_levels.size());
-  const double tolerance_world = o.simplify_tolerance / o.extent;
-  std::vector<const LevelTopology*> topology_of(level_count, nullptr);
-  for (const LevelTopology& t : topology) {
-    if (t.level() < level_count) topology_of[t.level()] = &t;
-  }
-  // One pool of tasks for both cores: the keep tables, finest (largest) first, then the label
-  // points in batches, so that no core idles behind the biggest table.
-  std::sort(node_levels.begin(), node_levels.end(), std::greater<>());
+  for (size_t level : node_levels) data->keep[level] = std::make_unique<Data::Keep>();
+  data->label_once = std::make_unique<std::once_flag[]>(h.region_count());
   data->labels.resize(h.region_count());
-  constexpr size_t kBatch = 512;
-  const size_t label_batches = o.labels ? (h.region_count() + kBatch - 1) / kBatch : 0;
-  ParallelFor(node_levels.size() + label_batches, [&](size_t task) {
-    if (task < node_levels.size()) {
-      const size_t level = node_levels[task];
-      data->keep[level] = internal::BuildKeepTable(h, data->layout, level, tolerance_world,
-                                                   &notes[task], topology_of[level]);
-      return;
-    }
-    const size_t batch = task - node_levels.size();
-    const size_t end = std::min<size_t>(h.region_count(), (batch + 1) * kBatch);
-    for (size_t r = batch * kBatch; r < end; ++r) {
-      data->labels[r] = internal::LabelPoint(h.geometry(static_cast<RegionId>(r)));
-    }
-  });
-  for (auto it = notes.rbegin(); it != notes.rend(); ++it) {  // coarse node levels first
-    data->notes.insert(data->notes.end(), it->begin(), it->end());
+  data->tolerance_world = o.simplify_tolerance / o.extent;
+  // The topology is not retained: the tables of the levels it covers are built now.
+  for (const LevelTopology& t : topology) {
+    if (t.level() < level_count && data->keep[t.level()]) data->KeepTable(t.level(), &t);
   }
   return TileSource(std::move(data));
 }
@@ -244,7 +276,6 @@ Result<std::string> TileSource::Render(int64_t z, int64_t x, int64_t y) const {
   const Hierarchy& h = *d.hierarchy;
   const int node = d.node_level[id->z];
   if (node < 0) return std::string();
-  const std::vector<uint8_t>& keep = d.keep[static_cast<size_t>(node)];
 
   TileFrame f;
   f.z = id->z;
@@ -264,6 +295,7 @@ Result<std::string> TileSource::Render(int64_t z, int64_t x, int64_t y) const {
   }
   if (!f.clip_lonlat.Intersects(d.bounds)) return std::string();
 
+  const std::vector<uint8_t>& keep = d.KeepTable(static_cast<size_t>(node));
   Scratch s;
   internal::MvtTileWriter tile;
   const uint8_t zoom = static_cast<uint8_t>(f.z);
@@ -378,10 +410,11 @@ Result<std::string> TileSource::Render(int64_t z, int64_t x, int64_t y) const {
       if (f.z < d.ranges[level].min_zoom || f.z > d.ranges[level].max_zoom) continue;
       s.candidates.clear();
       d.index[level].Query(tile_lonlat, [&](uint32_t r) { s.candidates.push_back(r); });
+      if (s.candidates.empty()) continue;
       std::sort(s.candidates.begin(), s.candidates.end());
       const std::string_view level_name = h.levels()[level].name;
       for (RegionId r : s.candidates) {
-        const Point q = f.Project(d.labels[r]);
+        const Point q = f.Project(d.Label(r));
         const TilePoint t{static_cast<int32_t>(std::lround(q.x)),
                           static_cast<int32_t>(std::lround(q.y))};
         const auto extent = static_cast<int32_t>(d.options.extent);
@@ -404,8 +437,21 @@ std::span<const VectorLayerInfo> TileSource::vector_layers() const { return data
 ZoomRange TileSource::zoom_range(size_t level) const { return data_->ranges[level]; }
 const TileSourceOptions& TileSource::options() const { return data_->options; }
 const Box& TileSource::bounds() const { return data_->bounds; }
-std::span<const std::string> TileSource::notes() const { return data_->notes; }
-Point TileSource::label_point(RegionId id) const { return data_->labels[id]; }
+
+std::span<const std::string> TileSource::notes() const {
+  const Data& d = *data_;
+  std::call_once(d.notes_once, [&] {
+    d.PrepareAll();
+    for (size_t level : d.node_levels) {  // coarse node levels first
+      d.notes.insert(d.notes.end(), d.keep[level]->notes.begin(), d.keep[level]->notes.end());
+    }
+  });
+  return d.notes;
+}
+
+Point TileSource::label_point(RegionId id) const { return data_->Label(id); }
+
+void TileSource::Prepare() const { data_->PrepareAll(); }
 
 namespace {
 

@@ -128,6 +128,46 @@ TEST(Snapshot, RegionsIntersectingTestsTheGeometryNotJustTheBox) {
   EXPECT_THAT(codes(Box()), ElementsAre());
 }
 
+TEST(Snapshot, BuildsTheSameSideBySideAsOneAfterTheOther) {
+  auto serial = BuildSnapshot(LShapeDataset(), {.threads = 1});
+  auto parallel = BuildSnapshot(LShapeDataset(), {.threads = 2});
+  ASSERT_TRUE(serial.ok() && parallel.ok());
+  const Snapshot& a = **serial;
+  const Snapshot& b = **parallel;
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.version, b.version);
+  ASSERT_TRUE(a.coverage && b.coverage && a.tiles && b.tiles);
+  EXPECT_EQ(a.coverage->defects.size(), b.coverage->defects.size());
+  ASSERT_EQ(a.level_boxes.size(), b.level_boxes.size());
+  for (size_t level = 0; level < a.level_boxes.size(); ++level) {
+    EXPECT_EQ(a.RegionsIntersecting(level, {-1, -1, 30, 30}),
+              b.RegionsIntersecting(level, {-1, -1, 30, 30}));
+  }
+  for (double x = -0.5; x < 21; x += 0.5) {
+    for (double y = -0.5; y < 21; y += 0.5) {
+      ASSERT_EQ(a.point_index().Locate({x, y}).region, b.point_index().Locate({x, y}).region)
+          << x << " " << y;
+    }
+  }
+  for (uint32_t z : {0u, 5u, 8u}) {
+    const TileRange r = TilesCovering(a.hierarchy().bounds(), z);
+    Result<std::string> ta = a.tile_source().Render(z, r.min_x, r.min_y);
+    Result<std::string> tb = b.tile_source().Render(z, r.min_x, r.min_y);
+    ASSERT_TRUE(ta.ok() && tb.ok());
+    EXPECT_EQ(*ta, *tb) << "z" << z;
+  }
+}
+
+TEST(Snapshot, LocateOnlyLeavesTilesAndCoverageUnset) {
+  auto built = BuildSnapshot(LShapeDataset(), {.check_coverage = false, .build_tiles = false});
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  const Snapshot& s = **built;
+  EXPECT_FALSE(s.tiles.has_value());
+  EXPECT_FALSE(s.coverage.has_value());
+  EXPECT_EQ(s.level_boxes.size(), 2u);
+  EXPECT_EQ(s.hierarchy().code(s.point_index().Locate({0.5, 3.5}).region), "s");
+}
+
 TEST(LiveSnapshot, PublishIsSeenByLaterReadersAndOldSnapshotsStayValid) {
   auto first = BuildSnapshot(LShapeDataset(), {.threads = 1});
   ASSERT_TRUE(first.ok());

@@ -355,6 +355,37 @@ TEST(TileSource, RenderingIsDeterministicAcrossThreads) {
   EXPECT_FALSE(a.front().empty());
 }
 
+TEST(TileSource, TablesBuiltOnFirstUseGiveTheSameTilesAsPreparedOnes) {
+  Hierarchy h = testing::MakeLatticeHierarchy(
+      {.cells = 8, .levels = {{"district", 8}, {"grid", 2}, {"unit", 1}}});
+  const TileSource prepared = BuildOrDie(h);
+  prepared.Prepare();
+  const TileSource lazy = BuildOrDie(h);
+  std::vector<TileId> ids;
+  for (uint32_t z : {16u, 8u, 13u, 0u, 15u, 11u}) {  // not in zoom order: tables in any order
+    const TileRange r = TilesCovering(h.bounds(), z);
+    for (uint32_t y = r.min_y; y <= r.max_y; ++y) {
+      for (uint32_t x = r.min_x; x <= r.max_x; ++x) ids.push_back({z, x, y});
+    }
+  }
+  std::vector<std::string> a(ids.size()), b(ids.size());
+  // Two threads race to build each zoom's table and label points on the lazy source.
+  std::thread other([&] {
+    for (size_t i = 0; i < ids.size(); ++i) b[i] = *lazy.Render(ids[i]);
+  });
+  for (size_t i = 0; i < ids.size(); ++i) a[i] = *lazy.Render(ids[i]);
+  other.join();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string expected = *prepared.Render(ids[i]);
+    ASSERT_EQ(a[i], expected) << ids[i].z << "/" << ids[i].x << "/" << ids[i].y;
+    ASSERT_EQ(b[i], expected) << ids[i].z << "/" << ids[i].x << "/" << ids[i].y;
+  }
+  for (RegionId r = 0; r < h.region_count(); ++r) {
+    EXPECT_EQ(lazy.label_point(r), prepared.label_point(r));
+  }
+  EXPECT_EQ(lazy.notes().size(), prepared.notes().size());
+}
+
 TEST(TileSource, CleanNestedHierarchyHasNoNotesAndUnmatchedParentsAreReported) {
   Hierarchy clean =
       testing::MakeLatticeHierarchy({.cells = 4, .levels = {{"district", 4}, {"unit", 1}}});

@@ -116,6 +116,9 @@ struct NodeGraph {
   std::vector<uint8_t> vertex_zoom;       // per vertex id
   std::vector<uint32_t> adjacency_begin;  // CSR of the unique undirected edges
   std::vector<uint32_t> adjacency;
+  // From rings only: the vertex id of every point of the node level's regions (closing points
+  // included, PointLayout order from the level's first point), so that they need no lookup.
+  std::vector<uint32_t> node_point_ids;
 
   // Builds the adjacency from unique edge keys (sorted or not).
   void SetEdges(std::vector<uint64_t> edges) {
@@ -210,6 +213,9 @@ std::unique_ptr<NodeGraph> GraphFromRings(const Hierarchy& h, const PointLayout&
   auto graph = std::make_unique<NodeGraph>(layout.region_begin[node_regions.last] -
                                            layout.region_begin[node_regions.first]);
   VertexMap& map = graph->map;
+  std::vector<uint32_t>& point_ids = graph->node_point_ids;
+  point_ids.reserve(layout.region_begin[node_regions.last] -
+                    layout.region_begin[node_regions.first]);
   std::vector<uint32_t> ids;
   std::vector<size_t> ring_ends;
   for (RegionId r : node_regions) {
@@ -217,9 +223,15 @@ std::unique_ptr<NodeGraph> GraphFromRings(const Hierarchy& h, const PointLayout&
     for (size_t k = 0; k < g.ring_count(); ++k) {
       const RingView ring = g.ring(k);
       const size_t begin = ids.size();
+      const size_t ring_first = point_ids.size();
       for (size_t i = 0; i + 1 < ring.size(); ++i) {
         const uint32_t id = map.Insert(ring[i]);
+        point_ids.push_back(id);
         if (ids.size() == begin || ids.back() != id) ids.push_back(id);
+      }
+      if (!ring.empty()) {  // the closing point: looked up later unless it is the first one
+        const bool closed = ring.size() > 1 && ring[ring.size() - 1] == ring[0];
+        point_ids.push_back(closed ? point_ids[ring_first] : kNone);
       }
       while (ids.size() - begin > 1 && ids.back() == ids[begin]) ids.pop_back();
       ring_ends.push_back(ids.size());
@@ -376,8 +388,12 @@ std::vector<uint8_t> BuildKeepTable(const Hierarchy& h, const PointLayout& layou
       uint64_t gi = layout.region_begin[r];
       bool missing = false;
       region_ids.resize(pts.size());
+      const uint32_t* known = nullptr;  // the ids GraphFromRings recorded, if any
+      if (level == node_level && !graph->node_point_ids.empty()) {
+        known = graph->node_point_ids.data() + (gi - layout.region_begin[h.regions(level).first]);
+      }
       for (size_t i = 0; i < pts.size(); ++i) {
-        const uint32_t v = map.Find(pts[i]);
+        const uint32_t v = known && known[i] != kNone ? known[i] : map.Find(pts[i]);
         if (v == kNone) {
           missing = true;
           break;
