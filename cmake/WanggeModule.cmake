@@ -1,8 +1,9 @@
-# wangge_module(NAME SOURCES a.cc b.cc DEPS other_module PRIVATE_DEPS GDAL::GDAL)
+# wangge_module(NAME SOURCES a.cc b.cc DEPS other_module [PUBLIC_DEPS target] PRIVATE_DEPS GDAL::GDAL)
+# (PUBLIC_DEPS: imported targets the module's public headers include.)
 # One static library per core module (wangge_<NAME>), so that a module builds and tests on its
 # own; `wangge_core` bundles them all. Public headers live in include/wangge/<NAME>/.
 function(wangge_module name)
-  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   set(target wangge_${name})
   add_library(${target} STATIC ${M_SOURCES})
   target_include_directories(${target}
@@ -11,7 +12,7 @@ function(wangge_module name)
   target_compile_features(${target} PUBLIC cxx_std_20)
   list(TRANSFORM M_DEPS PREPEND wangge_ OUTPUT_VARIABLE module_deps)
   target_link_libraries(${target}
-    PUBLIC ${module_deps} wangge_sanitizers
+    PUBLIC ${module_deps} ${M_PUBLIC_DEPS} wangge_sanitizers
     PRIVATE wangge_warnings ${M_PRIVATE_DEPS})
   set_property(GLOBAL APPEND PROPERTY WANGGE_MODULES ${target})
 endfunction()

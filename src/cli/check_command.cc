@@ -4,7 +4,6 @@
 // Exit codes: 0 when the data is clean — no defect of severity error or sliver, and no feature
 // the loader had to drop; warnings (code model, size rules, multipart, short segments) do not
 // count unless --strict. 1 when defects were found. 2 usage, 3 the dataset cannot be read.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -90,14 +89,7 @@ class CheckCommand : public Command {
     } else {
       text = FormatReportText(report, max_listed_);
     }
-    if (output_.empty()) {
-      std::cout << text;
-    } else {
-      std::ofstream out(output_, std::ios::binary | std::ios::trunc);
-      out << text;
-      out.close();
-      if (!out) return Status::IoError("cannot write " + output_);
-    }
+    if (Status s = WriteOutput(output_, text); !s.ok()) return s;
     const bool findings = !report.clean() || load_errors > 0 ||
                           (strict_ && !report.defects.empty());
     return findings ? Outcome::kFindings : Outcome::kOk;

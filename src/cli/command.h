@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,6 +35,10 @@ class Command {
   // kInvalidArgument (usage) and 3 otherwise (input could not be read).
   virtual Result<Outcome> Run() = 0;
 };
+
+// Writes `text` to the file `path`, or to stdout when `path` is empty; kIoError naming the file
+// if it cannot be written whole.
+Status WriteOutput(const std::string& path, std::string_view text);
 
 // Returns one instance of every command, in help order.
 std::vector<std::unique_ptr<Command>> AllCommands();

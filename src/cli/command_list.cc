@@ -9,6 +9,10 @@ std::unique_ptr<Command> MakeLocateCommand();
 std::unique_ptr<Command> MakeTilesCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeSynthCommand();
+std::unique_ptr<Command> MakePublishCommand();
+std::unique_ptr<Command> MakeVersionsCommand();
+std::unique_ptr<Command> MakeRollbackCommand();
+std::unique_ptr<Command> MakeDiffCommand();
 
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
@@ -19,6 +23,10 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   commands.push_back(MakeTilesCommand());
   commands.push_back(MakeServeCommand());
   commands.push_back(MakeSynthCommand());
+  commands.push_back(MakePublishCommand());
+  commands.push_back(MakeVersionsCommand());
+  commands.push_back(MakeRollbackCommand());
+  commands.push_back(MakeDiffCommand());
 
   return commands;
 }

@@ -3,10 +3,13 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include <cpl_conv.h>
 #include <cpl_string.h>
 #include <fcntl.h>
 #include <gdal_priv.h>
@@ -51,6 +54,22 @@ class TempFile {
   fs::path path_;
 };
 
+// Sets a GDAL configuration option for this thread only, restoring the previous value on exit.
+class ThreadConfigOption {
+ public:
+  ThreadConfigOption(const char* key, const char* value) : key_(key) {
+    if (const char* old = CPLGetThreadLocalConfigOption(key, nullptr)) old_ = old;
+    CPLSetThreadLocalConfigOption(key, value);
+  }
+  ~ThreadConfigOption() { CPLSetThreadLocalConfigOption(key_, old_ ? old_->c_str() : nullptr); }
+  ThreadConfigOption(const ThreadConfigOption&) = delete;
+  ThreadConfigOption& operator=(const ThreadConfigOption&) = delete;
+
+ private:
+  const char* key_;
+  std::optional<std::string> old_;
+};
+
 OGRMultiPolygon* ToOgr(const MultiPolygonView& g, std::vector<OGRRawPoint>* scratch) {
   auto* multi = new OGRMultiPolygon();  // NOLINT(cppcoreguidelines-owning-memory): GDAL takes it
   for (size_t p = 0; p < g.polygon_count(); ++p) {
@@ -70,13 +89,14 @@ OGRMultiPolygon* ToOgr(const MultiPolygonView& g, std::vector<OGRRawPoint>* scra
 }
 
 Status WriteLevel(const Hierarchy& h, size_t level, GDALDataset& dataset, OGRSpatialReference& crs,
-                  const std::string& path) {
+                  const std::string& path, const GeoPackageWriteOptions& write_options) {
   const Level& info = h.levels()[level];
   const std::string where = path + ": layer " + info.name;
   CPLStringList options;
   options.SetNameValue("FID", "fid");
   options.SetNameValue("GEOMETRY_NAME", "geom");
   options.SetNameValue("DESCRIPTION", info.label.c_str());
+  options.SetNameValue("SPATIAL_INDEX", write_options.spatial_index ? "YES" : "NO");
   internal::GdalErrorCapture errors;
   OGRLayer* layer = dataset.CreateLayer(info.name.c_str(), &crs, wkbMultiPolygon, options.List());
   if (layer == nullptr) return Status::IoError(where + ": cannot create: " + errors.LastFailure());
@@ -132,7 +152,8 @@ Status WriteLevel(const Hierarchy& h, size_t level, GDALDataset& dataset, OGRSpa
 
 }  // namespace
 
-Status WriteGeoPackage(const Hierarchy& hierarchy, const std::string& path) {
+Status WriteGeoPackage(const Hierarchy& hierarchy, const std::string& path,
+                       const GeoPackageWriteOptions& options) {
   internal::EnsureGdalRegistered();
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (driver == nullptr) return Status::Internal("GDAL has no GPKG driver");
@@ -142,6 +163,10 @@ Status WriteGeoPackage(const Hierarchy& hierarchy, const std::string& path) {
   TempFile temp(folder / ("." + target.stem().string() + ".tmp-" + std::to_string(::getpid()) +
                           "-" + std::to_string(counter++) + ".gpkg"));
   {
+    // The file is private until renamed into place and is fsync'ed as a whole before that, so
+    // SQLite's own per-commit syncs buy nothing: a crash leaves only a temporary to discard.
+    const ThreadConfigOption no_sync("OGR_SQLITE_SYNCHRONOUS", "OFF");
+    const ThreadConfigOption cache("OGR_SQLITE_CACHE", "512");  // MB of page cache while writing
     internal::GdalErrorCapture errors;
     GDALDatasetUniquePtr dataset(
         driver->Create(temp.path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -158,7 +183,7 @@ Status WriteGeoPackage(const Hierarchy& hierarchy, const std::string& path) {
     }
     const std::unique_ptr<OGRSpatialReference> crs = internal::LonLatCrs();
     for (size_t level = 0; level < hierarchy.level_count(); ++level) {
-      Status s = WriteLevel(hierarchy, level, *dataset, *crs, path);
+      Status s = WriteLevel(hierarchy, level, *dataset, *crs, path, options);
       if (!s.ok()) return s;
     }
     dataset.reset();  // closes the file: builds the spatial indexes, flushes
