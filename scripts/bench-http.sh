@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP benchmark of `wangge serve` with wrk (DESIGN.md targets: single-point GET >= 50k req/s on
-# 2 cores with keep-alive and p99 <= 2 ms; batch POST >= 3M points/s). Each figure is printed next
-# to the server's own ceiling measured in the same run: GET /healthz, which does no work.
+# 2 cores with keep-alive and p99 <= 2 ms; batch POST >= 3M points/s; cached tiles >= 50k/s). Each
+# figure is printed next to the server's own ceiling measured in the same run: GET /healthz, which
+# does no work.
 #
 #   scripts/bench-http.sh                      # Putian-scale synthetic data (generated once, cached)
 #   scripts/bench-http.sh --dataset my.gpkg --duration 20 --connections 64
@@ -156,6 +157,26 @@ echo "== POST /v1/locate, JSON batches of $batch points: wrk ${batch_common[*]}"
 read -r json_rps json_p99 json_cpu < <(WANGGE_BENCH_BODY="$work/batch.json" WANGGE_BENCH_TYPE=application/json \
   run_wrk "$work/json.txt" "${batch_common[@]}" -s "$work/post.lua" "$base/v1/locate")
 
+# Cached tiles: the z14 tiles over the city (up to 3000), each fetched once to fill the tile cache.
+awk -v bbox="$bbox" 'function ty(lat, r) {r = lat * pi / 180; return int((1 - log(sin(r) / cos(r) + 1 / cos(r)) / pi) / 2 * n)}
+  BEGIN {split(bbox, b, ","); pi = atan2(0, -1); n = 2 ^ 14
+         for (x = int((b[1] + 180) / 360 * n); x <= int((b[3] + 180) / 360 * n); x++)
+           for (y = ty(b[4]); y <= ty(b[2]); y++) if (k++ < 3000) print "/tiles/14/" x "/" y ".mvt"}' \
+  >"$work/tiles.txt"
+xargs -P 2 -I{} curl -s -o /dev/null "$base{}" <"$work/tiles.txt"
+cat >"$work/tiles.lua" <<'EOF'
+local tiles = {}
+for line in io.lines(os.getenv("WANGGE_BENCH_TILES")) do tiles[#tiles + 1] = line end
+local i = math.random(#tiles)
+request = function()
+  i = i % #tiles + 1
+  return wrk.format("GET", tiles[i])
+end
+EOF
+echo "== GET /tiles/14/x/y.mvt, cached ($(wc -l <"$work/tiles.txt") tiles): wrk ${common[*]}"
+read -r tile_rps tile_p99 tile_cpu < <(WANGGE_BENCH_TILES="$work/tiles.txt" run_wrk "$work/tiles.txt.out" \
+  "${common[@]}" -s "$work/tiles.lua" "$base")
+
 cores=$(nproc)
 cpu=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')
 echo
@@ -163,10 +184,12 @@ echo "== wangge HTTP benchmark: $cores cores ($cpu), wrk and the server on the s
 echo "   dataset: $dataset"
 awk -v h="$health_rps" -v hp="$health_p99" -v hc="$health_cpu" -v g="$get_rps" -v gp="$get_p99" \
     -v gc="$get_cpu" -v c="$csv_rps" -v cp="$csv_p99" -v cc="$csv_cpu" -v j="$json_rps" \
-    -v jp="$json_p99" -v jc="$json_cpu" -v n="$batch" 'BEGIN {
+    -v jp="$json_p99" -v jc="$json_cpu" -v n="$batch" -v t="$tile_rps" -v tp="$tile_p99" \
+    -v tc="$tile_cpu" 'BEGIN {
   printf "   %-30s %11s %9s %11s %14s\n", "", "requests/s", "p99 ms", "vs healthz", "server CPU"
   printf "   %-30s %11.0f %9.3f %11s %11.1f us\n", "GET /healthz (ceiling)", h, hp, "1.00", hc
   printf "   %-30s %11.0f %9.3f %11.2f %11.1f us   target >= 50000 req/s, p99 <= 2 ms\n", "GET /v1/locate (one point)", g, gp, g / h, gc
+  printf "   %-30s %11.0f %9.3f %11.2f %11.1f us   target >= 50000 tiles/s\n", "GET /tiles (cached)", t, tp, t / h, tc
   printf "   %-30s %11.2f %9.1f %11s %11.2f us/point\n", "POST /v1/locate CSV batch", c, cp, "", cc / n
   printf "   %-30s %11.2f %9.1f %11s %11.2f us/point\n", "POST /v1/locate JSON batch", j, jp, "", jc / n
   printf "   batch throughput: CSV %.0f points/s (%.1f x /healthz req/s), JSON %.0f points/s   target >= 3M points/s\n", c * n, c * n / h, j * n

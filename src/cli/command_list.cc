@@ -13,6 +13,7 @@ std::unique_ptr<Command> MakePublishCommand();
 std::unique_ptr<Command> MakeVersionsCommand();
 std::unique_ptr<Command> MakeRollbackCommand();
 std::unique_ptr<Command> MakeDiffCommand();
+std::unique_ptr<Command> MakeApiKeyCommand();
 
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
@@ -27,6 +28,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   commands.push_back(MakeVersionsCommand());
   commands.push_back(MakeRollbackCommand());
   commands.push_back(MakeDiffCommand());
+  commands.push_back(MakeApiKeyCommand());
 
   return commands;
 }

@@ -9,6 +9,7 @@
 
 #include "server/metrics.h"
 #include "server/server_options.h"
+#include "server/snapshot_publisher.h"
 #include "wangge/snapshot/snapshot.h"
 
 namespace wangge::server {
@@ -19,6 +20,9 @@ struct Context {
   Metrics* metrics = nullptr;                       // owned by the Server
   const std::atomic<bool>* draining = nullptr;      // true once shutdown has begun
   const std::atomic<int64_t>* in_flight = nullptr;  // requests being answered now
+  // The version store and the builds of its versions; nullptr when served without --store (then
+  // the draft and version endpoints answer 404).
+  SnapshotPublisher* publisher = nullptr;
 };
 
 }  // namespace wangge::server

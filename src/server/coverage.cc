@@ -10,21 +10,15 @@ namespace wangge::server {
 
 Reply HandleCoverage(const Context& context, const HttpRequest& request) {
   if (Status s = CheckQueryParams(request, {"f"}); !s.ok()) return ErrorReply(s);
-  std::string_view format = request.Query("f").value_or("");
-  if (format.empty()) {
-    const std::string_view accept = request.Header("accept").value_or("");
-    format = accept.find("application/geo+json") != std::string_view::npos ? "geojson" : "json";
-  }
-  if (format != "json" && format != "geojson") {
-    return ErrorReply(Status::InvalidArgument("f must be json or geojson"));
-  }
+  const Result<ReportFormat> format = RequestedReportFormat(request);
+  if (!format.ok()) return ErrorReply(format.status());
   const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
   if (!snapshot->coverage) {
     return ErrorReply(
         Status::NotFound("the coverage of version " + snapshot->version + " was not checked"));
   }
   Reply reply;
-  if (format == "geojson") {
+  if (*format == ReportFormat::kGeoJson) {
     reply.content_type = "application/geo+json";
     reply.body = FormatReportGeoJson(*snapshot->coverage);
   } else {

@@ -62,4 +62,27 @@ Reply HandleWebFontFile(const Context& context, const HttpRequest& request);
 // folder was found (then / stays the JSON landing page).
 std::optional<Reply> WebPageReply(const Context& context, const HttpRequest& request);
 
+// versions.cc: drafts and versions of the server's store (issue 7); 404 without a store.
+// POST /v1/drafts[?message=][&name=]: a GeoPackage, zip or GeoJSON body becomes a draft (201).
+Reply HandleDraftCreate(const Context& context, const HttpRequest& request);
+// GET /v1/drafts, GET and DELETE /v1/drafts/{id}.
+Reply HandleDraftList(const Context& context, const HttpRequest& request);
+Reply HandleDraftGet(const Context& context, const HttpRequest& request);
+Reply HandleDraftDelete(const Context& context, const HttpRequest& request);
+// GET /v1/drafts/{id}/coverage[?f=json|geojson]: the coverage report made at upload.
+Reply HandleDraftCoverage(const Context& context, const HttpRequest& request);
+// draft_diff.cc: what the draft changes against the served version.
+// GET /v1/drafts/{id}/diff[?f=json|geojson]: region changes (wangge/store/diff_format.h).
+Reply HandleDraftDiff(const Context& context, const HttpRequest& request);
+// POST /v1/drafts/{id}/impact[?crs=]: the points (POST /v1/locate bodies) whose regions change.
+Reply HandleDraftImpact(const Context& context, const HttpRequest& request);
+// POST /v1/drafts/{id}/publish {"message", "force", "reason"}: 202 with the new version; the
+// snapshot swaps once built (SnapshotPublisher).
+Reply HandleDraftPublish(const Context& context, const HttpRequest& request);
+// GET /v1/versions (versions, history, live and served), GET /v1/versions/{id}.
+Reply HandleVersionList(const Context& context, const HttpRequest& request);
+Reply HandleVersionGet(const Context& context, const HttpRequest& request);
+// POST /v1/versions/{id}/rollback {"message"}: 202, that version is live again.
+Reply HandleVersionRollback(const Context& context, const HttpRequest& request);
+
 }  // namespace wangge::server

@@ -14,13 +14,28 @@ Reply HandleHealthz(const Context&, const HttpRequest&) {
 Reply HandleReadyz(const Context& context, const HttpRequest&) {
   const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
   const bool draining = context.draining && context.draining->load(std::memory_order_relaxed);
+  const bool empty = snapshot->version.empty();  // a store without a version yet
   Reply reply;
-  reply.status = draining ? 503 : 200;
-  reply.body = draining ? "{\"status\":\"shutting_down\"" : "{\"status\":\"ready\"";
+  reply.status = draining || empty ? 503 : 200;
+  reply.body = draining ? "{\"status\":\"shutting_down\""
+               : empty  ? "{\"status\":\"no_version\""
+                        : "{\"status\":\"ready\"";
   reply.body += ",\"version\":";
   AppendJsonString(reply.body, snapshot->version);
   reply.body += ",\"regions\":";
   AppendJsonInt(reply.body, static_cast<int64_t>(snapshot->hierarchy().region_count()));
+  if (context.publisher) {
+    // The store's side: the version it holds live (which may still be building) and the last
+    // failed build, if any.
+    const PublisherState state = context.publisher->state();
+    reply.body += ",\"store\":{\"live\":";
+    AppendJsonString(reply.body, state.live);
+    reply.body += ",\"building\":";
+    AppendJsonString(reply.body, state.building);
+    reply.body += ",\"last_error\":";
+    AppendJsonString(reply.body, state.last_error);
+    reply.body += '}';
+  }
   reply.body += '}';
   return reply;
 }
@@ -32,6 +47,7 @@ Reply HandleMetrics(const Context& context, const HttpRequest& request) {
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   const int64_t in_flight = context.in_flight ? context.in_flight->load() : 0;
   reply.body = context.metrics->Render(*snapshot, in_flight);
+  if (context.publisher) AppendPublisherMetrics(context.publisher->state(), reply.body);
   return reply;
 }
 

@@ -1,5 +1,6 @@
 #include "server/http_handler.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <iostream>
@@ -8,11 +9,13 @@
 #include <utility>
 
 #include <malloc.h>
+#include <mutex>
 #include <pistache/http.h>
 #include <pistache/peer.h>
 #include <pistache/transport.h>
 #include <sys/socket.h>
 
+#include "server/access.h"
 #include "server/gzip_stream.h"
 #include "server/http_status.h"
 #include "server/json_text.h"
@@ -51,12 +54,48 @@ void AddHeader(Http::Header::Collection& headers, std::string name, std::string 
   headers.add(std::make_shared<ResponseHeader>(std::move(name), std::move(value)));
 }
 
+// A parser step that parses nothing. Its id is none of Pistache's three, and Pistache's idle
+// check (TransportImpl::checkTimeout) times out only a connection on one of those or idle, so a
+// connection parked on it while a worker answers is never cut with a 408.
+class HoldStep final : public Http::Private::Step {
+ public:
+  static constexpr Http::Private::StepId Id = Pistache::Meta::Hash::fnv1a("wangge.Held");
+  explicit HoldStep(Http::Message* held) : Http::Private::Step(held) {}
+  Http::Private::StepId id() const override { return Id; }
+  Http::Private::State apply(Pistache::StreamCursor&) override {
+    return Http::Private::State::Again;
+  }
+};
+
 // Pistache's request parser plus what this handler tracks per connection.
 class GuardedParser final : public Http::RequestParser {
  public:
-  explicit GuardedParser(size_t max_bytes) : Http::RequestParser(max_bytes) {}
+  explicit GuardedParser(size_t max_bytes)
+      : Http::RequestParser(max_bytes), hold_step_(std::make_unique<HoldStep>(&request)) {}
+
+  // Parks the (freshly reset) parser while a worker answers its request; Release() undoes it.
+  // Reactor thread only.
+  void Hold() {
+    std::swap(allSteps[0], hold_step_);
+    currentStep = 0;
+    held = true;
+  }
+  void Release() {
+    std::swap(allSteps[0], hold_step_);
+    held = false;
+    reset();
+    buffered = 0;
+  }
+
   size_t buffered = 0;      // bytes fed since the current request began
   bool discarding = false;  // a request was refused: ignore everything until the peer closes
+  bool held = false;        // Hold() is in effect (reactor thread only)
+  std::mutex deferred_mutex;
+  bool deferred = false;   // under deferred_mutex: a worker is answering this connection
+  bool pipelined = false;  // under deferred_mutex: more input came meanwhile (it is discarded)
+
+ private:
+  std::unique_ptr<Http::Private::Step> hold_step_;
 };
 
 HttpMethod ToMethod(Http::Method method) {
@@ -171,6 +210,22 @@ bool Compressible(std::string_view content_type) {
          content_type.starts_with("text/");
 }
 
+class HttpHandler;
+
+// A slow request on its way to a worker: everything its answer needs, at stable addresses
+// (`http`'s views point into `request`).
+struct DeferredRequest {
+  Http::Request request;
+  HttpRequest http;
+  Http::ResponseWriter writer;
+  std::weak_ptr<Peer> peer;
+  std::shared_ptr<GuardedParser> parser;
+  std::shared_ptr<ServiceState> state;
+  HttpHandler* handler;  // used only under state->send_mutex while the endpoint runs
+  size_t route;
+  std::chrono::steady_clock::time_point start;
+};
+
 class HttpHandler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpHandler)
@@ -180,7 +235,7 @@ class HttpHandler final : public Http::Handler {
   // Unused: onInput below dispatches itself. Kept because Http::Handler requires it.
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
     const std::shared_ptr<Peer> peer = writer.getPeer();
-    Serve(request, std::move(writer), peer);
+    Serve(Http::Request(request), std::move(writer), peer, nullptr);
   }
 
   void onConnection(const std::shared_ptr<Peer>& peer) override {
@@ -206,8 +261,21 @@ class HttpHandler final : public Http::Handler {
   }
 
   void onInput(const char* data, size_t size, const std::shared_ptr<Peer>& peer) override {
-    auto& parser = static_cast<GuardedParser&>(*getParser(peer));
+    std::shared_ptr<GuardedParser> parser_ptr = std::static_pointer_cast<GuardedParser>(getParser(peer));
+    auto& parser = *parser_ptr;
     if (parser.discarding) return;
+    if (parser.held) {
+      std::unique_lock<std::mutex> lock(parser.deferred_mutex);
+      if (parser.deferred) {
+        // A pipelined request while a worker answers the last one: it is not read, and that
+        // answer closes the connection (answers must go out in order).
+        parser.pipelined = true;
+        parser.discarding = true;
+        return;
+      }
+      lock.unlock();
+      parser.Release();
+    }
     const ServerOptions& options = state_->context->options;
     parser.buffered += size;
     try {
@@ -226,13 +294,14 @@ class HttpHandler final : public Http::Handler {
           }
           return;
         }
-        if ((length && length->value() > options.max_body_bytes) ||
-            std::as_const(parser.request).body().size() > options.max_body_bytes) {
+        const size_t limit = BodyLimit(parser.request);
+        if ((length && length->value() > limit) ||
+            std::as_const(parser.request).body().size() > limit) {
           RefuseBody(peer, parser);
         }
         return;
       }
-      if (length && length->value() > options.max_body_bytes) {
+      if (length && length->value() > BodyLimit(parser.request)) {
         RefuseBody(peer, parser);
         return;
       }
@@ -256,14 +325,41 @@ class HttpHandler final : public Http::Handler {
     parser.buffered = 0;
     peer->setIdle(false);  // as Pistache's own input step does: a request is being answered
     request.copyAddress(peer->address());
-    Serve(request, Http::ResponseWriter(request.version(), transport(), this, peer), peer);
+    Http::ResponseWriter writer(request.version(), transport(), this, peer);
+    Serve(std::move(request), std::move(writer), peer, std::move(parser_ptr));
   }
 
  private:
+  // Returns the largest body `request` may have: max_upload_bytes for a draft upload (POST
+  // /v1/drafts on a server with a store) by a planner, else max_body_bytes. Decided from the
+  // headers, so a client without a planner's key can never make the server buffer an upload.
+  size_t BodyLimit(const Http::Request& request) const {
+    const Context& context = *state_->context;
+    if (context.publisher && request.method() == Http::Method::Post &&
+        IsUploadPath(request.resource()) && MayWrite(request)) {
+      return std::max(context.options.max_upload_bytes, context.options.max_body_bytes);
+    }
+    return context.options.max_body_bytes;
+  }
+
+  bool MayWrite(const Http::Request& request) const {
+    HttpRequest credentials;
+    for (const auto& [name, raw] : request.headers().rawList()) {
+      std::string lower = Lower(name);
+      if (lower == "authorization" || lower == "x-api-key") {
+        credentials.headers.emplace_back(std::move(lower), raw.value());
+      }
+    }
+    return !Authorize(state_->context->options, Access::kWrite, credentials).has_value();
+  }
+
+  static bool IsUploadPath(std::string_view path) { return path == "/v1/drafts"; }
+
   void RefuseBody(const std::shared_ptr<Peer>& peer, GuardedParser& parser) {
+    const bool upload = BodyLimit(parser.request) != state_->context->options.max_body_bytes;
     Refuse(peer, parser, HttpError::kPayloadTooLarge,
-           "the request body exceeds " + std::to_string(state_->context->options.max_body_bytes) +
-               " bytes (max_body_bytes)");
+           "the request body exceeds " + std::to_string(BodyLimit(parser.request)) +
+               (upload ? " bytes (max_upload_bytes)" : " bytes (max_body_bytes)"));
   }
 
   void Refuse(const std::shared_ptr<Peer>& peer, GuardedParser& parser, HttpError error,
@@ -286,7 +382,8 @@ class HttpHandler final : public Http::Handler {
     parser.reset();
     parser.buffered = 0;
     parser.discarding = true;
-    Record(state_->metrics->unmatched_route(), method, path, "", reply.status, bytes, start);
+    Record(*state_, state_->metrics->unmatched_route(), method, path, "", reply.status, bytes,
+           start);
   }
 
   // Counts the answer as being written until `written` settles (Shutdown waits for that), then,
@@ -320,8 +417,9 @@ class HttpHandler final : public Http::Handler {
     AddHeader(headers, "Connection", keep_alive ? "keep-alive" : "close");
   }
 
-  void Serve(const Http::Request& request, Http::ResponseWriter writer,
-             const std::shared_ptr<Peer>& peer) {
+  // Answers `request`, here or (a slow route, when `parser` is given) on a worker.
+  void Serve(Http::Request&& request, Http::ResponseWriter writer,
+             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser) {
     const auto start = std::chrono::steady_clock::now();
     ServiceState& state = *state_;
     state.in_flight.fetch_add(1, std::memory_order_relaxed);
@@ -333,7 +431,18 @@ class HttpHandler final : public Http::Handler {
       if (Status s = Convert(request, state.context->options, &http_request); !s.ok()) {
         reply = ErrorReply(s);
       } else {
-        reply = Dispatch(state.routes, *state.context, http_request, &route);
+        route = MatchRoute(state.routes, http_request);
+        if (parser && state.workers && state.routes.IsSlow(route, http_request)) {
+          if (Defer(request, http_request, writer, peer, std::move(parser), route, start)) {
+            return;  // counted in flight until the worker has handed its answer over
+          }
+          reply = ErrorReply(HttpError::kUnavailable,
+                             "the server is busy with slow requests (uploads, diffs, as-of "
+                             "answers); retry later");
+          reply.headers.emplace_back("Retry-After", "5");
+        } else {
+          reply = DispatchMatched(state.routes, *state.context, http_request, route);
+        }
       }
       const bool keep_alive =
           WantsKeepAlive(request) && !state.draining.load(std::memory_order_relaxed);
@@ -344,14 +453,103 @@ class HttpHandler final : public Http::Handler {
       if (peer) ::shutdown(peer->fd(), SHUT_RDWR);  // the answer may be half written: end it
       reply.status = 500;
     }
-    Record(route == RouteTable::kNoRoute ? state.metrics->unmatched_route() : route,
-           http_request.method, request.resource(), QueryForLog(http_request), reply.status, bytes,
-           start);
+    Record(state, route == RouteTable::kNoRoute ? state.metrics->unmatched_route() : route,
+           http_request.method, request.resource(), QueryForLog(state, http_request),
+           reply.status, bytes, start);
     state.in_flight.fetch_sub(1, std::memory_order_relaxed);
   }
 
-  std::string QueryForLog(const HttpRequest& request) const {
-    if (!state_->context->options.log_coordinates) return "";
+  // Hands the request to a worker; returns false, leaving the arguments as they were, if the
+  // queue is full.
+  bool Defer(Http::Request& request, HttpRequest& http_request, Http::ResponseWriter& writer,
+             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser,
+             size_t route, std::chrono::steady_clock::time_point start) {
+    auto task = std::make_shared<DeferredRequest>(DeferredRequest{
+        .request = std::move(request),
+        .http = std::move(http_request),
+        .writer = std::move(writer),
+        .peer = peer,
+        .parser = std::move(parser),
+        .state = state_,
+        .handler = this,
+        .route = route,
+        .start = start});
+    // Moving a std::string may move its characters (short strings): point the views again.
+    task->http.path = task->request.resource();
+    task->http.body = std::as_const(task->request).body();
+    GuardedParser& held = *task->parser;
+    held.Hold();
+    {
+      std::lock_guard<std::mutex> lock(held.deferred_mutex);
+      held.deferred = true;
+      held.pipelined = false;
+    }
+    if (state_->workers->TrySubmit([task](bool run) { AnswerDeferred(*task, run); })) return true;
+    {
+      std::lock_guard<std::mutex> lock(held.deferred_mutex);
+      held.deferred = false;
+    }
+    held.Release();
+    request = std::move(task->request);
+    http_request = std::move(task->http);
+    http_request.path = request.resource();
+    http_request.body = std::as_const(request).body();
+    writer = std::move(task->writer);
+    return false;
+  }
+
+  // Runs on a worker: answers `task` (or, when `run` is false because the server stops, drops
+  // it) and hands the answer to Pistache.
+  static void AnswerDeferred(DeferredRequest& task, bool run) {
+    ServiceState& state = *task.state;
+    Reply reply;
+    size_t bytes = 0;
+    if (!run) {
+      reply.status = 503;
+    } else {
+      try {
+        reply = DispatchMatched(state.routes, *state.context, task.http, task.route);
+        // ResponseStream::flush drains the transport's queue from the calling thread: collect a
+        // streamed body whole and send it in one piece instead.
+        if (reply.producer && task.http.method != HttpMethod::kHead) {
+          std::string piece;
+          for (bool more = true; more;) {
+            piece.clear();
+            more = reply.producer(piece);
+            reply.body += piece;
+          }
+        }
+        reply.producer = nullptr;
+      } catch (const std::exception& e) {
+        reply = ErrorReply(Status::Internal(std::string("handler for ") +
+                                            state.routes.label(task.route) + " threw: " + e.what()));
+      }
+    }
+    {
+      std::lock_guard<std::mutex> send_lock(state.send_mutex);
+      std::lock_guard<std::mutex> lock(task.parser->deferred_mutex);
+      const std::shared_ptr<Peer> peer = task.peer.lock();
+      if (run && peer && !state.endpoint_stopped) {
+        const bool keep_alive = !task.parser->pipelined && WantsKeepAlive(task.request) &&
+                                !state.draining.load(std::memory_order_relaxed);
+        try {
+          bytes = task.handler->Send(task.writer, reply, task.http, keep_alive, peer);
+        } catch (const std::exception& e) {
+          std::cerr << "wangge serve: internal error answering " << task.request.resource()
+                    << ": " << e.what() << "\n";
+          ::shutdown(peer->fd(), SHUT_RDWR);
+          reply.status = 500;
+        }
+      }
+      task.parser->deferred = false;
+    }
+    Record(state, task.route, task.http.method, task.request.resource(),
+           QueryForLog(state, task.http), reply.status, bytes, task.start);
+    state.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  static std::string QueryForLog(const ServiceState& state, const HttpRequest& request) {
+    if (!state.context->options.log_coordinates) return "";
     std::string query;
     for (const auto& [name, value] : request.query) {
       query += query.empty() ? "" : "&";
@@ -425,12 +623,13 @@ class HttpHandler final : public Http::Handler {
     return bytes;
   }
 
-  void Record(size_t route, HttpMethod method, std::string_view path, std::string_view query,
-              int status, size_t bytes, std::chrono::steady_clock::time_point start) {
+  static void Record(ServiceState& state, size_t route, HttpMethod method, std::string_view path,
+                     std::string_view query, int status, size_t bytes,
+                     std::chrono::steady_clock::time_point start) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    state_->metrics->RecordRequest(route, method, status, seconds);
-    AccessLog* log = state_->access_log;
+    state.metrics->RecordRequest(route, method, status, seconds);
+    AccessLog* log = state.access_log;
     if (!log || !log->enabled()) return;
     std::string line;
     line.reserve(256);
@@ -445,8 +644,8 @@ class HttpHandler final : public Http::Handler {
       AppendJsonString(line, query.substr(0, 4096));
     }
     line += ",\"route\":";
-    AppendJsonString(line, route < state_->routes.size()
-                               ? std::string_view(state_->routes.label(route))
+    AppendJsonString(line, route < state.routes.size()
+                               ? std::string_view(state.routes.label(route))
                                : std::string_view("unmatched"));
     line += ",\"status\":";
     AppendJsonInt(line, status);
@@ -462,6 +661,51 @@ class HttpHandler final : public Http::Handler {
 };
 
 }  // namespace
+
+WorkerPool::WorkerPool(int threads, size_t max_queued) : max_queued_(max_queued) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+bool WorkerPool::TrySubmit(Task task) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void WorkerPool::Stop() {
+  std::deque<Task> cancelled;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    cancelled.swap(queue_);
+  }
+  wake_.notify_all();
+  for (Task& task : cancelled) task(false);
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
+}
+
+void WorkerPool::Run() {
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task(true);
+  }
+}
 
 std::shared_ptr<Pistache::Http::Handler> MakeHttpHandler(std::shared_ptr<ServiceState> state) {
   return std::make_shared<HttpHandler>(std::move(state));

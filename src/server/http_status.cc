@@ -58,6 +58,14 @@ Reply ErrorReply(HttpError error, std::string_view message) {
       reply.status = 400;
       code = "bad_request";
       break;
+    case HttpError::kUnauthorized:
+      reply.status = 401;
+      code = "unauthorized";
+      break;
+    case HttpError::kForbidden:
+      reply.status = 403;
+      code = "forbidden";
+      break;
     case HttpError::kMethodNotAllowed:
       reply.status = 405;
       code = "method_not_allowed";

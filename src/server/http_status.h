@@ -10,8 +10,9 @@
 //   kUnimplemented        501   unimplemented
 //   kIoError, kInternal   500   internal             the message is logged, never sent
 // and the protocol errors no core Status describes (HttpError below): 400 bad_request (malformed
-// HTTP), 405 method_not_allowed, 408 request_timeout, 413 payload_too_large,
-// 415 unsupported_media_type, 431 request_header_fields_too_large, 503 unavailable.
+// HTTP), 401 unauthorized, 403 forbidden, 405 method_not_allowed, 408 request_timeout,
+// 413 payload_too_large, 415 unsupported_media_type, 431 request_header_fields_too_large,
+// 503 unavailable.
 //
 //   if (!result.ok()) return ErrorReply(result.status());
 //
@@ -27,6 +28,8 @@ namespace wangge::server {
 
 enum class HttpError {
   kBadRequest,            // 400: the HTTP message itself is malformed
+  kUnauthorized,          // 401: no API key, or an unknown one, where one is needed
+  kForbidden,             // 403: the API key lacks the role
   kMethodNotAllowed,      // 405
   kRequestTimeout,        // 408
   kPayloadTooLarge,       // 413: the body exceeds the configured limit

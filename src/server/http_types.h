@@ -40,6 +40,9 @@ struct HttpRequest {
   std::string_view body;
   // "http://host:port" the client addressed (or the configured public URL), for absolute links.
   std::string base_url;
+  // The API key's name, empty when anonymous (filled by the authorisation layer in Dispatch);
+  // write endpoints record it as the author of drafts, versions and audit records.
+  std::string principal;
 
   // Returns the value of query parameter `name`, if present.
   std::optional<std::string_view> Query(std::string_view name) const;

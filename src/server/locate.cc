@@ -4,7 +4,8 @@
 //   levels        per level, {code, name} of the region the point is assigned to, null where none:
 //                 its owner; with max_distance_m, for a point no unit owns, the nearest unit within
 //                 that distance (status stays gap/outside and `nearest` gives the distance)
-// plus the dataset version (in the body, and in the Wangge-Dataset-Version header).
+// plus the dataset version (in the body, and in the Wangge-Dataset-Version header). With
+// `at=TIME` the answer comes from the version live at TIME (server/as_of.h).
 // A batch is located in chunks of kChunk points with PointIndex::LocateBatch and its answer is
 // streamed chunk by chunk, so memory beyond the parsed input stays bounded.
 #include <algorithm>
@@ -17,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/as_of.h"
 #include "server/handlers.h"
 #include "server/http_status.h"
 #include "server/json_text.h"
@@ -295,7 +297,8 @@ std::string MediaType(const HttpRequest& request) {
 }  // namespace
 
 Reply HandleLocateGet(const Context& context, const HttpRequest& request) {
-  if (Status s = CheckQueryParams(request, {"lon", "lat", "crs", "max_distance_m"}); !s.ok()) {
+  if (Status s = CheckQueryParams(request, {"lon", "lat", "crs", "max_distance_m", "at"});
+      !s.ok()) {
     return ErrorReply(s);
   }
   Result<double> lon = RequiredNumber(request, "lon");
@@ -307,7 +310,9 @@ Reply HandleLocateGet(const Context& context, const HttpRequest& request) {
   Result<Point> point = settings->crs.ToLonLat({*lon, *lat});
   if (!point.ok()) return ErrorReply(point.status());
 
-  const std::shared_ptr<const Snapshot> snapshot = context.live->Get();
+  Reply error;
+  const std::shared_ptr<const Snapshot> snapshot = SnapshotForRequest(context, request, &error);
+  if (!snapshot) return error;
   const Location where = snapshot->point_index().Locate(*point, settings->options);
   context.metrics->AddPointsLocated(where.status, 1);
 
@@ -330,7 +335,7 @@ Reply HandleLocateGet(const Context& context, const HttpRequest& request) {
 }
 
 Reply HandleLocatePost(const Context& context, const HttpRequest& request) {
-  if (Status s = CheckQueryParams(request, {"crs", "max_distance_m"}); !s.ok()) {
+  if (Status s = CheckQueryParams(request, {"crs", "max_distance_m", "at"}); !s.ok()) {
     return ErrorReply(s);
   }
   const std::string media_type = MediaType(request);
@@ -348,7 +353,10 @@ Reply HandleLocatePost(const Context& context, const HttpRequest& request) {
   Result<Settings> settings = ReadSettings(context, request);
   if (!settings.ok()) return ErrorReply(settings.status());
 
-  auto state = std::make_shared<BatchState>(context.live->Get(), std::move(batch).value(),
+  Reply error;
+  std::shared_ptr<const Snapshot> answering = SnapshotForRequest(context, request, &error);
+  if (!answering) return error;
+  auto state = std::make_shared<BatchState>(std::move(answering), std::move(batch).value(),
                                             std::move(settings).value(), context.metrics);
   const Snapshot& snapshot = *state->snapshot;
   Reply reply;

@@ -172,6 +172,25 @@ std::string Metrics::Render(const Snapshot& snapshot, int64_t requests_in_flight
   return out;
 }
 
+void AppendPublisherMetrics(const PublisherState& state, std::string& out) {
+  Help(out, "wangge_store_live_info", "gauge",
+       "The version the store holds live (always 1); differs from wangge_snapshot_info while it "
+       "is built or when its build failed.");
+  Line(out, "wangge_store_live_info", "version=" + LabelValue(state.live), 1);
+  Help(out, "wangge_snapshot_building", "gauge",
+       "1 while the snapshot of a version is built in the background.");
+  Line(out, "wangge_snapshot_building", "version=" + LabelValue(state.building),
+       state.building.empty() ? 0 : 1);
+  Help(out, "wangge_snapshot_builds_total", "counter", "Snapshots built and published.");
+  Line(out, "wangge_snapshot_builds_total", "", static_cast<double>(state.builds));
+  Help(out, "wangge_snapshot_build_failures_total", "counter",
+       "Snapshot builds that failed (the previous snapshot stayed live).");
+  Line(out, "wangge_snapshot_build_failures_total", "", static_cast<double>(state.build_failures));
+  Help(out, "wangge_snapshot_last_build_seconds", "gauge",
+       "How long the last background build took, load to publish.");
+  Line(out, "wangge_snapshot_last_build_seconds", "", state.last_build_seconds);
+}
+
 size_t ResidentMemoryBytes() {
   std::ifstream statm("/proc/self/statm");
   size_t pages = 0;

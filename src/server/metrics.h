@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "server/http_types.h"
+#include "server/snapshot_publisher.h"
 #include "wangge/locate/point_index.h"
 #include "wangge/snapshot/snapshot.h"
 
@@ -48,8 +49,8 @@ class Metrics {
   std::string Render(const Snapshot& snapshot, int64_t requests_in_flight) const;
 
  private:
-  static constexpr std::array<int, 13> kStatuses = {200, 204, 400, 404, 405, 408, 409,
-                                                    413, 415, 422, 500, 501, 503};
+  static constexpr std::array<int, 15> kStatuses = {200, 201, 202, 204, 400, 404, 405, 408,
+                                                    409, 413, 415, 422, 500, 501, 503};
   static constexpr size_t kStatusSlots = kStatuses.size() + 1;  // + "other"
   struct RouteStats;
 
@@ -59,6 +60,11 @@ class Metrics {
   std::atomic<uint64_t> connections_opened_{0};
   std::atomic<uint64_t> connections_closed_{0};
 };
+
+// Appends the store's gauges and counters: wangge_store_live_info{version},
+// wangge_snapshot_building{version}, wangge_snapshot_builds_total,
+// wangge_snapshot_build_failures_total, wangge_snapshot_last_build_seconds.
+void AppendPublisherMetrics(const PublisherState& state, std::string& out);
 
 // Returns the resident set size of this process in bytes (from /proc/self/statm), 0 if unknown.
 size_t ResidentMemoryBytes();

@@ -110,4 +110,15 @@ Result<Box> ParseBbox(std::string_view text) {
   return box;
 }
 
+Result<ReportFormat> RequestedReportFormat(const HttpRequest& request) {
+  if (std::optional<std::string_view> f = request.Query("f")) {
+    if (*f == "json") return ReportFormat::kJson;
+    if (*f == "geojson") return ReportFormat::kGeoJson;
+    return Status::InvalidArgument("f must be json or geojson");
+  }
+  const std::string_view accept = request.Header("accept").value_or("");
+  return accept.find("application/geo+json") != std::string_view::npos ? ReportFormat::kGeoJson
+                                                                        : ReportFormat::kJson;
+}
+
 }  // namespace wangge::server

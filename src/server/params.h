@@ -34,6 +34,11 @@ Result<double> RequiredNumber(const HttpRequest& request, std::string_view name)
 Result<size_t> OptionalCount(const HttpRequest& request, std::string_view name, size_t fallback,
                              size_t min, size_t max);
 
+enum class ReportFormat { kJson, kGeoJson };
+// Returns the format a report is asked in: parameter f=json|geojson, else GeoJSON when the Accept
+// header names application/geo+json, else JSON; kInvalidArgument for another f.
+Result<ReportFormat> RequestedReportFormat(const HttpRequest& request);
+
 // Parses an OGC bbox "minLon,minLat,maxLon,maxLat" (or the 6-number 3D form, heights ignored) in
 // CRS84 degrees; fails if malformed, out of range, or min > max.
 Result<Box> ParseBbox(std::string_view text);

@@ -1,8 +1,10 @@
 #include "server/routes.h"
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
+#include "server/access.h"
 #include "server/handlers.h"
 #include "server/http_status.h"
 
@@ -55,17 +57,40 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 }
 
 void RouteTable::Add(HttpMethod method, std::string_view pattern, RouteHandler function) {
-  for (Route& route : routes_) {
-    if (route.pattern == pattern) {
-      route.handlers[static_cast<size_t>(method)] = function;
-      return;
-    }
+  const bool reads = method == HttpMethod::kGet || method == HttpMethod::kHead;
+  Add(method, pattern, function, reads ? Access::kRead : Access::kWrite);
+}
+
+void RouteTable::Add(HttpMethod method, std::string_view pattern, RouteHandler function,
+                     Access access) {
+  auto it = std::find_if(routes_.begin(), routes_.end(),
+                         [&](const Route& route) { return route.pattern == pattern; });
+  if (it == routes_.end()) {
+    Route route;
+    route.pattern = std::string(pattern);
+    route.segments = SplitPath(pattern);
+    it = routes_.insert(routes_.end(), std::move(route));
   }
-  Route route;
-  route.pattern = std::string(pattern);
-  route.segments = SplitPath(pattern);
-  route.handlers[static_cast<size_t>(method)] = function;
-  routes_.push_back(std::move(route));
+  it->handlers[static_cast<size_t>(method)] = function;
+  it->access[static_cast<size_t>(method)] = access;
+}
+
+void RouteTable::MarkSlow(HttpMethod method, std::string_view pattern,
+                          std::string_view only_with_query) {
+  for (Route& route : routes_) {
+    if (route.pattern != pattern) continue;
+    route.slow[static_cast<size_t>(method)] = true;
+    route.slow_query[static_cast<size_t>(method)] = std::string(only_with_query);
+  }
+}
+
+bool RouteTable::IsSlow(size_t route, const HttpRequest& request) const {
+  if (route >= routes_.size()) return false;
+  const size_t m = static_cast<size_t>(
+      request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
+  if (!routes_[route].slow[m]) return false;
+  const std::string& query = routes_[route].slow_query[m];
+  return query.empty() || request.Query(query).has_value();
 }
 
 std::vector<std::string> RouteTable::labels() const {
@@ -131,7 +156,7 @@ RouteTable BuildRoutes() {
   t.Add(HttpMethod::kGet, "/collections/{level}/items/{code}", HandleItem);
   // Point location and regions.
   t.Add(HttpMethod::kGet, "/v1/locate", HandleLocateGet);
-  t.Add(HttpMethod::kPost, "/v1/locate", HandleLocatePost);
+  t.Add(HttpMethod::kPost, "/v1/locate", HandleLocatePost, Access::kRead);
   t.Add(HttpMethod::kGet, "/v1/regions/{code}", HandleRegion);
   t.Add(HttpMethod::kGet, "/v1/coverage", HandleCoverage);
   // Map layers and the one-map page (issue 6).
@@ -142,17 +167,46 @@ RouteTable BuildRoutes() {
   t.Add(HttpMethod::kGet, "/web/{file}", HandleWebFile);
   t.Add(HttpMethod::kGet, "/web/maplibre/{file}", HandleMaplibreFile);
   t.Add(HttpMethod::kGet, "/web/fonts/{file}", HandleWebFontFile);
+  // Drafts and versions (issue 7).
+  t.Add(HttpMethod::kGet, "/v1/drafts", HandleDraftList);
+  t.Add(HttpMethod::kPost, "/v1/drafts", HandleDraftCreate);
+  t.Add(HttpMethod::kGet, "/v1/drafts/{id}", HandleDraftGet);
+  t.Add(HttpMethod::kDelete, "/v1/drafts/{id}", HandleDraftDelete);
+  t.Add(HttpMethod::kGet, "/v1/drafts/{id}/coverage", HandleDraftCoverage);
+  t.Add(HttpMethod::kGet, "/v1/drafts/{id}/diff", HandleDraftDiff);
+  t.Add(HttpMethod::kPost, "/v1/drafts/{id}/impact", HandleDraftImpact, Access::kRead);
+  t.Add(HttpMethod::kPost, "/v1/drafts/{id}/publish", HandleDraftPublish);
+  t.Add(HttpMethod::kGet, "/v1/versions", HandleVersionList);
+  t.Add(HttpMethod::kGet, "/v1/versions/{id}", HandleVersionGet);
+  t.Add(HttpMethod::kPost, "/v1/versions/{id}/rollback", HandleVersionRollback);
   // Operations.
-  t.Add(HttpMethod::kGet, "/healthz", HandleHealthz);
-  t.Add(HttpMethod::kGet, "/readyz", HandleReadyz);
+  t.Add(HttpMethod::kGet, "/healthz", HandleHealthz, Access::kPublic);
+  t.Add(HttpMethod::kGet, "/readyz", HandleReadyz, Access::kPublic);
   t.Add(HttpMethod::kGet, "/metrics", HandleMetrics);
+  // Seconds of work (loading and checking a dataset, building an as-of snapshot on a cache miss):
+  // answered off the reactor threads.
+  t.MarkSlow(HttpMethod::kPost, "/v1/drafts");
+  t.MarkSlow(HttpMethod::kGet, "/v1/drafts/{id}/coverage");
+  t.MarkSlow(HttpMethod::kGet, "/v1/drafts/{id}/diff");
+  t.MarkSlow(HttpMethod::kPost, "/v1/drafts/{id}/impact");
+  t.MarkSlow(HttpMethod::kGet, "/v1/locate", "at");
+  t.MarkSlow(HttpMethod::kPost, "/v1/locate", "at");
   return t;
 }
 
 Reply Dispatch(const RouteTable& routes, const Context& context, HttpRequest& request,
                size_t* route) {
-  *route = routes.Match(request.path, &request.path_params);
-  if (*route == RouteTable::kNoRoute) {
+  *route = MatchRoute(routes, request);
+  return DispatchMatched(routes, context, request, *route);
+}
+
+size_t MatchRoute(const RouteTable& routes, HttpRequest& request) {
+  return routes.Match(request.path, &request.path_params);
+}
+
+Reply DispatchMatched(const RouteTable& routes, const Context& context, HttpRequest& request,
+                      size_t route) {
+  if (route == RouteTable::kNoRoute) {
     return ErrorReply(Status::NotFound("no route for " + std::string(request.path)));
   }
   if (request.method == HttpMethod::kOptions) {
@@ -160,27 +214,39 @@ Reply Dispatch(const RouteTable& routes, const Context& context, HttpRequest& re
     Reply reply;
     reply.status = 204;
     reply.content_type.clear();
-    const std::string allow = routes.Allow(*route);
+    const std::string allow = routes.Allow(route);
     reply.headers = {{"Allow", allow},
                      {"Access-Control-Allow-Methods", allow},
-                     {"Access-Control-Allow-Headers", "Content-Type, Accept, Accept-Encoding"},
+                     {"Access-Control-Allow-Headers",
+                      "Content-Type, Accept, Accept-Encoding, Authorization, X-API-Key"},
                      {"Access-Control-Max-Age", "86400"}};
     return reply;
   }
   // HEAD is answered by the GET handler; the transport sends the head without the body.
   const RouteHandler handler = routes.handler(
-      *route, request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
+      route, request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
   if (!handler) {
     Reply reply =
         ErrorReply(HttpError::kMethodNotAllowed, std::string(HttpMethodName(request.method)) +
-                                                     " is not allowed on " + routes.label(*route));
-    reply.headers.emplace_back("Allow", routes.Allow(*route));
+                                                     " is not allowed on " + routes.label(route));
+    reply.headers.emplace_back("Allow", routes.Allow(route));
     return reply;
+  }
+  const Access access = routes.access(
+      route, request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
+  if (std::optional<Reply> denied = Authorize(context.options, access, request)) {
+    if (access == Access::kWrite && context.publisher != nullptr) {
+      // Refused writes are audited too; a failing audit log must not turn a 401 into a 500.
+      (void)context.publisher->store().Audit(
+          "denied", {.author = request.principal, .message = std::string(request.path)},
+          std::to_string(denied->status), HttpMethodName(request.method));
+    }
+    return *denied;
   }
   try {
     return handler(context, request);
   } catch (const std::exception& e) {
-    return ErrorReply(Status::Internal(std::string("handler for ") + routes.label(*route) +
+    return ErrorReply(Status::Internal(std::string("handler for ") + routes.label(route) +
                                        " threw: " + e.what()));
   }
 }

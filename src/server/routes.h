@@ -2,7 +2,7 @@
 // "/collections/{level}/items/{code}" mapped, per method, to handler functions; and Dispatch, which
 // answers every request: 404 for an unknown path, 405 (with Allow) for a known path and another
 // method, a CORS preflight for OPTIONS, the GET handler's reply for HEAD (sent without its
-// body), else the handler's reply.
+// body), 401/403 for a request without the API key its access needs, else the handler's reply.
 //
 //   RouteTable routes = BuildRoutes();
 //   Reply reply = Dispatch(routes, context, request, &route);   // route: for metrics
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/access.h"
 #include "server/context.h"
 #include "server/http_types.h"
 
@@ -29,7 +30,10 @@ class RouteTable {
 
   // Adds `handler` for `method` on `pattern`: segments separated by '/', a segment "{name}"
   // matches any one non-empty segment. Adding a second handler for the same pair replaces it.
+  // GET and HEAD are reads, every other method a write (src/server/access.h), unless `access`
+  // says otherwise (a POST that changes nothing, such as a batch locate).
   void Add(HttpMethod method, std::string_view pattern, RouteHandler function);
+  void Add(HttpMethod method, std::string_view pattern, RouteHandler function, Access access);
 
   size_t size() const { return routes_.size(); }
   // Returns the templates, in route order (the metrics labels).
@@ -43,6 +47,16 @@ class RouteTable {
   RouteHandler handler(size_t route, HttpMethod method) const {
     return routes_[route].handlers[static_cast<size_t>(method)];
   }
+  Access access(size_t route, HttpMethod method) const {
+    return routes_[route].access[static_cast<size_t>(method)];
+  }
+  // Marks `method` on `pattern` (added before) as slow: seconds of work, answered on the server's
+  // worker threads so that it does not stall the connections of a reactor thread. With
+  // `only_with_query`, only requests carrying that query parameter are (e.g. "at" on locate).
+  void MarkSlow(HttpMethod method, std::string_view pattern,
+                std::string_view only_with_query = "");
+  // Returns true if `request`, matched to `route`, is slow (HEAD as GET).
+  bool IsSlow(size_t route, const HttpRequest& request) const;
   // Returns the methods `route` answers, e.g. "GET, HEAD, POST, OPTIONS" (HEAD wherever GET).
   std::string Allow(size_t route) const;
 
@@ -51,6 +65,9 @@ class RouteTable {
     std::string pattern;
     std::vector<std::string> segments;  // "{...}" for a parameter
     std::array<RouteHandler, kHttpMethodCount> handlers{};
+    std::array<Access, kHttpMethodCount> access{};
+    std::array<bool, kHttpMethodCount> slow{};
+    std::array<std::string, kHttpMethodCount> slow_query;  // "": every request is slow
   };
   std::vector<Route> routes_;
 };
@@ -62,6 +79,11 @@ RouteTable BuildRoutes();
 // kNoRoute. A handler that throws gets a 500 without detail.
 Reply Dispatch(const RouteTable& routes, const Context& context, HttpRequest& request,
                size_t* route);
+// Dispatch in two steps, for a caller that decides where the handler runs: MatchRoute finds the
+// route (kNoRoute if none) and fills path_params; DispatchMatched does the rest.
+size_t MatchRoute(const RouteTable& routes, HttpRequest& request);
+Reply DispatchMatched(const RouteTable& routes, const Context& context, HttpRequest& request,
+                      size_t route);
 
 // Returns `text` with %XX escapes decoded (and '+' as a space when `plus_is_space`), or nullopt
 // for a malformed escape.

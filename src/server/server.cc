@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <pistache/endpoint.h>
@@ -14,6 +15,10 @@
 namespace wangge::server {
 namespace {
 constexpr int kListenBacklog = 4096;
+// Worker threads for slow routes (RouteTable::MarkSlow), and how many requests may wait for one
+// before the next is answered 503.
+constexpr int kWorkerThreads = 2;
+constexpr size_t kMaxQueuedSlowRequests = 16;
 }  // namespace
 
 struct Server::Impl {
@@ -26,7 +31,9 @@ struct Server::Impl {
 };
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
-                                              std::shared_ptr<LiveSnapshot> live) {
+                                              std::shared_ptr<LiveSnapshot> live,
+                                              SnapshotPublisher* publisher,
+                                              const RouteTable* routes) {
   if (Status s = ValidateServerOptions(options); !s.ok()) return s;
   std::unique_ptr<Server> server(new Server());
   server->impl_ = std::make_unique<Impl>();
@@ -37,7 +44,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   impl.access_log = std::move(log).value();
 
   impl.state = std::make_shared<ServiceState>();
-  impl.state->routes = BuildRoutes();
+  impl.state->routes = routes ? *routes : BuildRoutes();
+  impl.state->workers = std::make_unique<WorkerPool>(kWorkerThreads, kMaxQueuedSlowRequests);
   impl.metrics = std::make_unique<Metrics>(impl.state->routes.labels());
   impl.state->metrics = impl.metrics.get();
   impl.state->access_log = impl.access_log.get();
@@ -47,6 +55,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   context->metrics = impl.metrics.get();
   context->draining = &impl.state->draining;
   context->in_flight = &impl.state->in_flight;
+  context->publisher = publisher;
   impl.state->context = std::move(context);
 
   const int threads = options.threads > 0
@@ -63,7 +72,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
         Pistache::Http::Endpoint::options()
             .threads(threads)
             .flags(flags)
-            .maxRequestSize(options.max_body_bytes + options.max_header_bytes + (64u << 10))
+            .maxRequestSize(std::max(options.max_body_bytes,
+                                     publisher ? options.max_upload_bytes : size_t{0}) +
+                            options.max_header_bytes + (64u << 10))
             .headerTimeout(std::chrono::milliseconds(options.header_timeout_ms))
             .bodyTimeout(std::chrono::milliseconds(options.body_timeout_ms))
             .keepaliveTimeout(std::chrono::milliseconds(options.keepalive_timeout_ms)));
@@ -106,7 +117,15 @@ void Server::Shutdown() {
          Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  {
+    // From here a worker still answering drops its answer instead of handing it to a transport
+    // that is going away.
+    std::lock_guard<std::mutex> lock(impl_->state->send_mutex);
+    impl_->state->endpoint_stopped = true;
+  }
   impl_->endpoint->shutdown();
+  // Cancels slow requests not yet started, waits for the running ones.
+  impl_->state->workers->Stop();
   impl_->access_log->Flush();
 }
 

@@ -7,24 +7,33 @@
 //   (*server)->Shutdown();   // finishes the requests in flight first
 //
 // Thread safety: Start and Shutdown from one thread; requests are answered on Pistache's reactor
-// threads (ServerOptions::threads of them), each request on one thread from start to end.
+// threads (ServerOptions::threads of them), each request on one thread from start to end, except
+// the slow routes (RouteTable::MarkSlow), answered on two worker threads of the server's own.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
 #include "server/server_options.h"
+#include "server/snapshot_publisher.h"
 #include "wangge/base/result.h"
 #include "wangge/snapshot/snapshot.h"
 
 namespace wangge::server {
 
+class RouteTable;
+
 class Server {
  public:
   // Validates `options`, opens the access log, binds, starts the reactor threads and returns;
   // fails if the options are invalid, the log cannot be opened or the address cannot be bound.
+  // With a `publisher` (which must outlive the server, and publish to `live`), the draft and
+  // version endpoints manage its store; without, they answer 404. `routes` replaces the API's
+  // route table (BuildRoutes()), for tests.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options,
-                                               std::shared_ptr<LiveSnapshot> live);
+                                               std::shared_ptr<LiveSnapshot> live,
+                                               SnapshotPublisher* publisher = nullptr,
+                                               const RouteTable* routes = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -38,8 +47,8 @@ class Server {
   void Drain();
 
   // Stops gracefully: drains, gives requests in flight up to ServerOptions::shutdown_grace_ms to
-  // finish, then stops the listener and the reactor threads and flushes the access log.
-  // Idempotent.
+  // finish, then stops the listener and the reactor threads, waits for the slow requests still
+  // running on the workers (their answers are dropped) and flushes the access log. Idempotent.
   void Shutdown();
 
  private:

@@ -11,6 +11,9 @@ namespace {
 
 template <typename T>
 Status Read(const YAML::Node& node, T* out) {
+  if (!node.IsDefined() || !node.IsScalar()) {
+    return Status::InvalidArgument("expected a single value");
+  }
   try {
     *out = node.as<T>();
   } catch (const YAML::Exception&) {
@@ -32,6 +35,36 @@ Status ReadSize(const YAML::Node& node, size_t* out) {
   if (Status s = Read(node, &value); !s.ok()) return s;
   if (value < 0) return Status::InvalidArgument("must not be negative");
   *out = static_cast<size_t>(value);
+  return Status::Ok();
+}
+
+// Reads the api_keys list: a sequence of {name, role, salt, sha256} mappings.
+Status ReadApiKeys(const YAML::Node& node, std::vector<ApiKey>* out) {
+  if (!node.IsSequence()) return Status::InvalidArgument("expected a list of keys");
+  out->clear();
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string where = "entry " + std::to_string(i + 1);
+    const YAML::Node entry = node[i];
+    if (!entry.IsMap()) return Status::InvalidArgument(where + ": expected name, role, salt, sha256");
+    std::string fields[4];
+    const char* names[4] = {"name", "role", "salt", "sha256"};
+    for (int f = 0; f < 4; ++f) {
+      if (Status s = Read(entry[names[f]], &fields[f]); !s.ok()) {
+        return Status::InvalidArgument(where + ": " + names[f] + ": missing or not a string");
+      }
+    }
+    if (entry.size() != 4) {
+      return Status::InvalidArgument(where + ": only name, role, salt and sha256 are allowed");
+    }
+    Result<ApiKey> key = ParseApiKey(fields[0], fields[1], fields[2], fields[3]);
+    if (!key.ok()) return key.status().WithContext(where);
+    for (const ApiKey& other : *out) {
+      if (other.name == key->name) {
+        return Status::InvalidArgument(where + ": the name \"" + key->name + "\" is used twice");
+      }
+    }
+    out->push_back(std::move(key).value());
+  }
   return Status::Ok();
 }
 
@@ -71,6 +104,12 @@ std::map<std::string, Reader, std::less<>> Readers(ServerOptions& o) {
       {"locate_threads", [&](const YAML::Node& n) { return Read(n, &o.locate_threads); }},
       {"web_root", [&](const YAML::Node& n) { return Read(n, &o.web_root); }},
       {"tile_cache_bytes", [&](const YAML::Node& n) { return ReadSize(n, &o.tile_cache_bytes); }},
+      {"max_upload_bytes", [&](const YAML::Node& n) { return ReadSize(n, &o.max_upload_bytes); }},
+      {"store", [&](const YAML::Node& n) { return Read(n, &o.store); }},
+      {"store_poll_ms", [&](const YAML::Node& n) { return Read(n, &o.store_poll_ms); }},
+      {"as_of_cache", [&](const YAML::Node& n) { return ReadSize(n, &o.as_of_cache); }},
+      {"read_access", [&](const YAML::Node& n) { return Read(n, &o.read_access); }},
+      {"api_keys", [&](const YAML::Node& n) { return ReadApiKeys(n, &o.api_keys); }},
   };
 }
 
@@ -100,7 +139,13 @@ Status ValidateServerOptions(const ServerOptions& o) {
                          "locate_max_distance_m", "must be in 0..locate_max_distance_limit_m"),
                    Check(std::isfinite(o.locate_max_distance_limit_m),
                          "locate_max_distance_limit_m", "must be finite"),
-                   Check(o.locate_threads >= 0, "locate_threads", "must not be negative")}) {
+                   Check(o.locate_threads >= 0, "locate_threads", "must not be negative"),
+                   Check(o.max_upload_bytes > 0, "max_upload_bytes", "must be positive"),
+                   Check(o.store_poll_ms >= 0, "store_poll_ms", "must not be negative"),
+                   Check(o.read_access == "open" || o.read_access == "key", "read_access",
+                         "must be \"open\" or \"key\""),
+                   Check(o.as_of_cache >= 1 && o.as_of_cache <= 64, "as_of_cache",
+                         "must be in 1..64")}) {
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -131,9 +176,6 @@ Status LoadServerConfig(const std::string& path, ServerOptions* options) {
     if (it == readers.end()) {
       return Status::InvalidArgument(path + ": unknown key \"" + key +
                                      "\" (docs/server.md lists the keys)");
-    }
-    if (!entry.second.IsScalar()) {
-      return Status::InvalidArgument(path + ": " + key + ": expected a single value");
     }
     if (Status s = it->second(entry.second); !s.ok()) {
       return Status::InvalidArgument(path + ": " + key + ": " + std::string(s.message()) +

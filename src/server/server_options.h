@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "server/api_keys.h"
 #include "wangge/base/status.h"
 
 namespace wangge::server {
@@ -25,6 +26,9 @@ struct ServerOptions {
   // Limits. A larger body is refused with 413 as soon as its Content-Length is seen.
   size_t max_body_bytes = 64u << 20;
   size_t max_header_bytes = 64u << 10;
+  // The largest draft upload (POST /v1/drafts), for a city-sized GeoPackage; held in memory
+  // while it is received.
+  size_t max_upload_bytes = 512u << 20;
   // A client must send its request line and headers within header_timeout_ms of starting, and
   // its body within body_timeout_ms; an idle keep-alive connection is closed after
   // keepalive_timeout_ms.
@@ -63,6 +67,18 @@ struct ServerOptions {
   std::string web_root;
   // Bytes of rendered tiles kept in memory (one cache per process, emptied on a new version).
   size_t tile_cache_bytes = 256u << 20;
+
+  // Versions (issue 7): the store directory (flag --store; empty = serve DATASET read-only), how
+  // often the server re-reads it for versions published by other processes (ms, 0 = never), and
+  // how many older versions it keeps built for as-of lookups (`at=`).
+  std::string store;
+  int store_poll_ms = 1000;
+  size_t as_of_cache = 2;
+
+  // Access (src/server/api_keys.h): write endpoints need a key with the planner role; reads are
+  // "open" to anyone or need any valid "key".
+  std::string read_access = "open";
+  std::vector<ApiKey> api_keys;
 };
 
 // Reads the YAML mapping at `path` into `options`. Fails with kInvalidArgument naming the file and

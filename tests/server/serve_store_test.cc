@@ -1,0 +1,129 @@
+// `wangge serve --store` as a process: an empty store with DATASET publishes it as version 1; a
+// restart resumes the store's live version and, given a DATASET again, warns and keeps the store.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "server/store_fixture.h"
+#include "support/http_client.h"
+
+namespace wangge::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+// `wangge serve ARGS... --port 0 --access-log off` with stderr to a file; waits for "serving".
+class ServeProcess {
+ public:
+  ServeProcess(std::vector<std::string> args, const std::string& stderr_path) {
+    args.insert(args.begin(), {WANGGE_EXECUTABLE, "serve"});
+    for (const char* extra : {"--port", "0", "--access-log", "off"}) args.emplace_back(extra);
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(err, STDERR_FILENO);
+      close(out[0]);
+      close(out[1]);
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    std::smatch match;
+    if (std::regex_search(line, match, std::regex(":([0-9]+)/$"))) {
+      port_ = static_cast<uint16_t>(std::stoi(match[1]));
+    }
+  }
+  ~ServeProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ServeStore, PublishesTheDatasetIntoAnEmptyStoreAndLaterKeepsTheStore) {
+  const fs::path dir = Scratch();
+  const std::string store = (dir / "store").string();
+  const std::string first = (dir / "first.gpkg").string();
+  const std::string second = (dir / "second.gpkg").string();
+  std::ofstream(first, std::ios::binary) << VersionedGeoPackage(2);
+  std::ofstream(second, std::ios::binary) << VersionedGeoPackage(7);
+  const std::string log = (dir / "serve.err").string();
+  {
+    ServeProcess serve({first, "--store", store}, log);
+    ASSERT_NE(serve.port(), 0) << ReadText(log);
+    HttpClient client(serve.port());
+    const json versions = json::parse(client.Get("/v1/versions").body);
+    EXPECT_EQ(versions["live"], "1");
+    EXPECT_EQ(versions["history"][0]["author"], "wangge serve");
+    EXPECT_EQ(versions["history"][0]["message"], "initial version");
+    const json answer = json::parse(client.Get("/v1/locate?lon=119.0115&lat=25.41").body);
+    EXPECT_EQ(answer["version"], "1");
+    EXPECT_EQ(answer["levels"]["unit"]["name"], "west v2");
+  }
+  {
+    ServeProcess serve({second, "--store", store}, log);
+    ASSERT_NE(serve.port(), 0) << ReadText(log);
+    HttpClient client(serve.port());
+    const json answer = json::parse(client.Get("/v1/locate?lon=119.0115&lat=25.41").body);
+    EXPECT_EQ(answer["version"], "1");
+    EXPECT_EQ(answer["levels"]["unit"]["name"], "west v2");  // the store wins
+    EXPECT_EQ(json::parse(client.Get("/v1/versions").body)["versions"].size(), 1u);
+  }
+  EXPECT_THAT(ReadText(log), HasSubstr("warning"));
+  {
+    // No DATASET: the store alone.
+    ServeProcess serve({"--store", store}, log);
+    ASSERT_NE(serve.port(), 0) << ReadText(log);
+    HttpClient client(serve.port());
+    EXPECT_EQ(client.Get("/readyz").status, 200);
+  }
+}
+
+TEST(ServeStore, AnEmptyStoreWithoutDatasetStartsWithNoVersion) {
+  const std::string store = (Scratch() / "empty-store").string();
+  const std::string log = (Scratch() / "empty.err").string();
+  ServeProcess serve({"--store", store}, log);
+  ASSERT_NE(serve.port(), 0) << ReadText(log);
+  HttpClient client(serve.port());
+  EXPECT_EQ(client.Get("/readyz").status, 503);
+  EXPECT_EQ(client.Get("/v1/locate?lon=119.0115&lat=25.41").status, 503);
+}
+
+}  // namespace
+}  // namespace wangge::testing
