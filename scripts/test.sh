@@ -21,7 +21,7 @@ echo "== build (Release, -Werror)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DWANGGE_DEVELOPER=ON >/dev/null
 cmake --build build -j"$jobs"
 echo "== tests"
-ctest --test-dir build --output-on-failure -j"$jobs" --timeout 1200
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
 
 if [ "$asan" = 1 ]; then
   echo "== unit tests under ASan + UBSan"
@@ -29,5 +29,5 @@ if [ "$asan" = 1 ]; then
         -DWANGGE_ENABLE_SANITIZERS=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs" --timeout 1200
+    ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs" --timeout 300
 fi

@@ -90,8 +90,8 @@ class CheckCommand : public Command {
       text = FormatReportText(report, max_listed_);
     }
     if (Status s = WriteOutput(output_, text); !s.ok()) return s;
-    const bool findings = !report.clean() || load_errors > 0 ||
-                          (strict_ && !report.defects.empty());
+    const bool findings =
+        !report.clean() || load_errors > 0 || (strict_ && !report.defects.empty());
     return findings ? Outcome::kFindings : Outcome::kOk;
   }
 

@@ -15,7 +15,6 @@ std::unique_ptr<Command> MakeRollbackCommand();
 std::unique_ptr<Command> MakeDiffCommand();
 std::unique_ptr<Command> MakeApiKeyCommand();
 
-
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(MakeInspectCommand());

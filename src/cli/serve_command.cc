@@ -97,11 +97,10 @@ class ServeCommand : public Command {
     if (options.store.empty()) {
       Result<Dataset> dataset = LoadDataset(dataset_);
       if (!dataset.ok()) return dataset.status();
-      std::cerr << "wangge serve: loaded " << dataset->hierarchy.region_count()
-                << " regions from " << dataset_ << " (" << dataset->error_count() << " errors, "
+      std::cerr << "wangge serve: loaded " << dataset->hierarchy.region_count() << " regions from "
+                << dataset_ << " (" << dataset->error_count() << " errors, "
                 << dataset->warning_count() << " warnings)\n";
-      Result<std::shared_ptr<const Snapshot>> snapshot =
-          BuildSnapshot(std::move(dataset).value());
+      Result<std::shared_ptr<const Snapshot>> snapshot = BuildSnapshot(std::move(dataset).value());
       if (!snapshot.ok()) return snapshot.status();
       live = std::make_shared<LiveSnapshot>(std::move(snapshot).value());
     } else {
@@ -122,10 +121,10 @@ class ServeCommand : public Command {
       publisher = std::move(started).value();
       const std::string version = publisher->state().served;
       std::cerr << "wangge serve: store " << options.store << ": "
-                << (version.empty() ? "no version yet (POST a draft to /v1/drafts)"
-                                    : "serving version " + version + ", " +
-                                          std::to_string(live->Get()->hierarchy().region_count()) +
-                                          " regions")
+                << (version.empty()
+                        ? "no version yet (POST a draft to /v1/drafts)"
+                        : "serving version " + version + ", " +
+                              std::to_string(live->Get()->hierarchy().region_count()) + " regions")
                 << "\n";
     }
     Result<std::unique_ptr<server::Server>> server =

@@ -61,9 +61,9 @@ class VersionsCommand : public Command {
     }
     std::cout << "history:\n";
     for (const HistoryEvent& e : store.History()) {
-      std::cout << "  " << FormatStoreTime(e.at) << "  " << HistoryEventKindName(e.kind) << " -> " << e.version
-                << "  by " << e.meta.author << (e.meta.message.empty() ? "" : ": " + e.meta.message)
-                << "\n";
+      std::cout << "  " << FormatStoreTime(e.at) << "  " << HistoryEventKindName(e.kind) << " -> "
+                << e.version << "  by " << e.meta.author
+                << (e.meta.message.empty() ? "" : ": " + e.meta.message) << "\n";
     }
     const std::vector<DraftInfo> drafts = store.Drafts();
     if (!drafts.empty()) {

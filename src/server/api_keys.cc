@@ -73,7 +73,8 @@ Status CheckName(std::string_view name) {
   for (char c : name) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
-      return Status::InvalidArgument("name: control characters, quotes and backslashes are not allowed");
+      return Status::InvalidArgument(
+          "name: control characters, quotes and backslashes are not allowed");
     }
   }
   return Status::Ok();

@@ -42,7 +42,8 @@ bool Expect(std::string_view text, size_t* at, char c) {
 
 Result<StoreClock::time_point> ParseAsOf(std::string_view text) {
   const Status bad = Status::InvalidArgument(
-      "at must be a date (2026-03-01) or an RFC 3339 timestamp (2026-03-01T09:30:00+08:00), got \"" +
+      "at must be a date (2026-03-01) or an RFC 3339 timestamp (2026-03-01T09:30:00+08:00), got "
+      "\"" +
       std::string(text.substr(0, 64)) + "\"");
   size_t at = 0;
   int year = 0, month = 0, day = 0;
@@ -129,8 +130,9 @@ std::shared_ptr<const Snapshot> SnapshotForRequest(const Context& context,
   if (!version.ok()) {
     std::string message = "no version was live at " + FormatStoreTime(*when);
     const std::vector<HistoryEvent> history = context.publisher->store().History();
-    message += history.empty() ? " (no version has been published yet)"
-                               : " (the first was published at " + FormatStoreTime(history[0].at) + ")";
+    message += history.empty()
+                   ? " (no version has been published yet)"
+                   : " (the first was published at " + FormatStoreTime(history[0].at) + ")";
     *error = ErrorReply(Status::NotFound(message));
     return nullptr;
   }

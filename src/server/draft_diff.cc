@@ -28,14 +28,6 @@ Reply NoStore() {
       "drafts and versions"));
 }
 
-std::string MediaType(const HttpRequest& request) {
-  std::string type(request.Header("content-type").value_or(""));
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
-}
-
 }  // namespace
 
 Reply HandleDraftDiff(const Context& context, const HttpRequest& request) {
@@ -63,18 +55,9 @@ Reply HandleDraftDiff(const Context& context, const HttpRequest& request) {
 Reply HandleDraftImpact(const Context& context, const HttpRequest& request) {
   if (Status s = CheckQueryParams(request, {"crs"}); !s.ok()) return ErrorReply(s);
   if (!context.publisher) return NoStore();
-  const std::string media_type = MediaType(request);
-  Result<PointBatch> batch = Status::Internal("unset");
-  if (media_type == "application/json" || media_type == "application/geo+json") {
-    batch = ParseJsonBatch(request.body);
-  } else if (media_type == "text/csv") {
-    batch = ParseCsvBatch(request.body);
-  } else {
-    return ErrorReply(HttpError::kUnsupportedMediaType,
-                      "Content-Type must be application/json, application/geo+json or text/csv" +
-                          (media_type.empty() ? std::string() : ", got " + media_type));
-  }
-  if (!batch.ok()) return ErrorReply(batch.status());
+  Reply error;
+  std::optional<PointBatch> batch = ReadPointBatch(request, &error);
+  if (!batch) return error;
   InputCrs crs;
   if (std::optional<std::string_view> name = request.Query("crs")) {
     Result<InputCrs> parsed = InputCrs::Parse(*name);

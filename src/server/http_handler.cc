@@ -4,12 +4,12 @@
 #include <chrono>
 #include <exception>
 #include <iostream>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <utility>
 
 #include <malloc.h>
-#include <mutex>
 #include <pistache/http.h>
 #include <pistache/peer.h>
 #include <pistache/transport.h>
@@ -261,7 +261,8 @@ class HttpHandler final : public Http::Handler {
   }
 
   void onInput(const char* data, size_t size, const std::shared_ptr<Peer>& peer) override {
-    std::shared_ptr<GuardedParser> parser_ptr = std::static_pointer_cast<GuardedParser>(getParser(peer));
+    std::shared_ptr<GuardedParser> parser_ptr =
+        std::static_pointer_cast<GuardedParser>(getParser(peer));
     auto& parser = *parser_ptr;
     if (parser.discarding) return;
     if (parser.held) {
@@ -454,26 +455,25 @@ class HttpHandler final : public Http::Handler {
       reply.status = 500;
     }
     Record(state, route == RouteTable::kNoRoute ? state.metrics->unmatched_route() : route,
-           http_request.method, request.resource(), QueryForLog(state, http_request),
-           reply.status, bytes, start);
+           http_request.method, request.resource(), QueryForLog(state, http_request), reply.status,
+           bytes, start);
     state.in_flight.fetch_sub(1, std::memory_order_relaxed);
   }
 
   // Hands the request to a worker; returns false, leaving the arguments as they were, if the
   // queue is full.
   bool Defer(Http::Request& request, HttpRequest& http_request, Http::ResponseWriter& writer,
-             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser,
-             size_t route, std::chrono::steady_clock::time_point start) {
-    auto task = std::make_shared<DeferredRequest>(DeferredRequest{
-        .request = std::move(request),
-        .http = std::move(http_request),
-        .writer = std::move(writer),
-        .peer = peer,
-        .parser = std::move(parser),
-        .state = state_,
-        .handler = this,
-        .route = route,
-        .start = start});
+             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser, size_t route,
+             std::chrono::steady_clock::time_point start) {
+    auto task = std::make_shared<DeferredRequest>(DeferredRequest{.request = std::move(request),
+                                                                  .http = std::move(http_request),
+                                                                  .writer = std::move(writer),
+                                                                  .peer = peer,
+                                                                  .parser = std::move(parser),
+                                                                  .state = state_,
+                                                                  .handler = this,
+                                                                  .route = route,
+                                                                  .start = start});
     // Moving a std::string may move its characters (short strings): point the views again.
     task->http.path = task->request.resource();
     task->http.body = std::as_const(task->request).body();
@@ -521,8 +521,8 @@ class HttpHandler final : public Http::Handler {
         }
         reply.producer = nullptr;
       } catch (const std::exception& e) {
-        reply = ErrorReply(Status::Internal(std::string("handler for ") +
-                                            state.routes.label(task.route) + " threw: " + e.what()));
+        reply = ErrorReply(Status::Internal(
+            std::string("handler for ") + state.routes.label(task.route) + " threw: " + e.what()));
       }
     }
     {
@@ -535,8 +535,8 @@ class HttpHandler final : public Http::Handler {
         try {
           bytes = task.handler->Send(task.writer, reply, task.http, keep_alive, peer);
         } catch (const std::exception& e) {
-          std::cerr << "wangge serve: internal error answering " << task.request.resource()
-                    << ": " << e.what() << "\n";
+          std::cerr << "wangge serve: internal error answering " << task.request.resource() << ": "
+                    << e.what() << "\n";
           ::shutdown(peer->fd(), SHUT_RDWR);
           reply.status = 500;
         }
@@ -644,9 +644,8 @@ class HttpHandler final : public Http::Handler {
       AppendJsonString(line, query.substr(0, 4096));
     }
     line += ",\"route\":";
-    AppendJsonString(line, route < state.routes.size()
-                               ? std::string_view(state.routes.label(route))
-                               : std::string_view("unmatched"));
+    AppendJsonString(line, route < state.routes.size() ? std::string_view(state.routes.label(route))
+                                                       : std::string_view("unmatched"));
     line += ",\"status\":";
     AppendJsonInt(line, status);
     line += ",\"bytes\":";

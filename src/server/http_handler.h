@@ -84,8 +84,8 @@ class WorkerPool {
 struct ServiceState {
   std::shared_ptr<const Context> context;
   RouteTable routes;
-  Metrics* metrics = nullptr;              // owned by the Server
-  AccessLog* access_log = nullptr;         // owned by the Server
+  Metrics* metrics = nullptr;         // owned by the Server
+  AccessLog* access_log = nullptr;    // owned by the Server
   std::atomic<int64_t> in_flight{0};  // requests being answered (a slow one until a worker sent it)
   std::atomic<int64_t> pending_writes{0};  // answers handed to Pistache, not yet written
   std::atomic<bool> draining{false};  // set when shutdown begins: answers close their connection

@@ -1,5 +1,7 @@
 #include "server/http_types.h"
 
+#include <cctype>
+
 namespace wangge::server {
 
 std::string_view HttpMethodName(HttpMethod method) {
@@ -36,6 +38,14 @@ std::optional<std::string_view> HttpRequest::Header(std::string_view lower_name)
     if (key == lower_name) return std::string_view(value);
   }
   return std::nullopt;
+}
+
+std::string HttpRequest::MediaType() const {
+  std::string type(Header("content-type").value_or(""));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
 }
 
 }  // namespace wangge::server

@@ -48,6 +48,8 @@ struct HttpRequest {
   std::optional<std::string_view> Query(std::string_view name) const;
   // Returns the value of header `lower_name`, if present.
   std::optional<std::string_view> Header(std::string_view lower_name) const;
+  // Returns the Content-Type without parameters, in lower case ("" when absent).
+  std::string MediaType() const;
 };
 
 // What a handler answers. The transport adds CORS, Connection, Content-Encoding and Vary.

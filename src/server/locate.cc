@@ -286,14 +286,6 @@ bool ProduceGeoJson(BatchState& state, std::string& out) {
   return false;
 }
 
-std::string MediaType(const HttpRequest& request) {
-  std::string type(request.Header("content-type").value_or(""));
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
-}
-
 }  // namespace
 
 Reply HandleLocateGet(const Context& context, const HttpRequest& request) {
@@ -338,22 +330,12 @@ Reply HandleLocatePost(const Context& context, const HttpRequest& request) {
   if (Status s = CheckQueryParams(request, {"crs", "max_distance_m", "at"}); !s.ok()) {
     return ErrorReply(s);
   }
-  const std::string media_type = MediaType(request);
-  Result<PointBatch> batch = Status::Internal("unset");
-  if (media_type == "application/json" || media_type == "application/geo+json") {
-    batch = ParseJsonBatch(request.body);
-  } else if (media_type == "text/csv") {
-    batch = ParseCsvBatch(request.body);
-  } else {
-    return ErrorReply(HttpError::kUnsupportedMediaType,
-                      "Content-Type must be application/json, application/geo+json or text/csv" +
-                          (media_type.empty() ? std::string() : ", got " + media_type));
-  }
-  if (!batch.ok()) return ErrorReply(batch.status());
+  Reply error;
+  std::optional<PointBatch> batch = ReadPointBatch(request, &error);
+  if (!batch) return error;
   Result<Settings> settings = ReadSettings(context, request);
   if (!settings.ok()) return ErrorReply(settings.status());
 
-  Reply error;
   std::shared_ptr<const Snapshot> answering = SnapshotForRequest(context, request, &error);
   if (!answering) return error;
   auto state = std::make_shared<BatchState>(std::move(answering), std::move(batch).value(),

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/http_status.h"
 #include "server/json_text.h"
 
 namespace wangge::server {
@@ -474,6 +475,26 @@ Result<PointBatch> ParseCsvBatch(std::string_view body) {
     batch.ids.push_back(id_column == SIZE_MAX ? std::string_view() : fields[id_column]);
   }
   return batch;
+}
+
+std::optional<PointBatch> ReadPointBatch(const HttpRequest& request, Reply* error) {
+  const std::string media_type = request.MediaType();
+  Result<PointBatch> batch = Status::Internal("unset");
+  if (media_type == "application/json" || media_type == "application/geo+json") {
+    batch = ParseJsonBatch(request.body);
+  } else if (media_type == "text/csv") {
+    batch = ParseCsvBatch(request.body);
+  } else {
+    *error = ErrorReply(HttpError::kUnsupportedMediaType,
+                        "Content-Type must be application/json, application/geo+json or text/csv" +
+                            (media_type.empty() ? std::string() : ", got " + media_type));
+    return std::nullopt;
+  }
+  if (!batch.ok()) {
+    *error = ErrorReply(batch.status());
+    return std::nullopt;
+  }
+  return std::move(batch).value();
 }
 
 }  // namespace wangge::server

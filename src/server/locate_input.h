@@ -23,9 +23,11 @@
 // Thread safety: reentrant. A PointBatch refers into the body it was parsed from.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "server/http_types.h"
 #include "wangge/base/result.h"
 #include "wangge/geometry/point.h"
 
@@ -49,5 +51,10 @@ Result<PointBatch> ParseJsonBatch(std::string_view body);
 
 // Parses a CSV body of id,lon,lat lines.
 Result<PointBatch> ParseCsvBatch(std::string_view body);
+
+// Parses `request`'s body by its Content-Type (application/json or application/geo+json: JSON;
+// text/csv: CSV). On failure returns nullopt and sets `error` to the answer: 415 for another
+// content type, else the parse error.
+std::optional<PointBatch> ReadPointBatch(const HttpRequest& request, Reply* error);
 
 }  // namespace wangge::server

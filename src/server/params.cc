@@ -118,7 +118,7 @@ Result<ReportFormat> RequestedReportFormat(const HttpRequest& request) {
   }
   const std::string_view accept = request.Header("accept").value_or("");
   return accept.find("application/geo+json") != std::string_view::npos ? ReportFormat::kGeoJson
-                                                                        : ReportFormat::kJson;
+                                                                       : ReportFormat::kJson;
 }
 
 }  // namespace wangge::server

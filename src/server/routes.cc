@@ -86,8 +86,8 @@ void RouteTable::MarkSlow(HttpMethod method, std::string_view pattern,
 
 bool RouteTable::IsSlow(size_t route, const HttpRequest& request) const {
   if (route >= routes_.size()) return false;
-  const size_t m = static_cast<size_t>(
-      request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
+  const size_t m =
+      static_cast<size_t>(request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
   if (!routes_[route].slow[m]) return false;
   const std::string& query = routes_[route].slow_query[m];
   return query.empty() || request.Query(query).has_value();
@@ -232,8 +232,8 @@ Reply DispatchMatched(const RouteTable& routes, const Context& context, HttpRequ
     reply.headers.emplace_back("Allow", routes.Allow(route));
     return reply;
   }
-  const Access access = routes.access(
-      route, request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
+  const Access access =
+      routes.access(route, request.method == HttpMethod::kHead ? HttpMethod::kGet : request.method);
   if (std::optional<Reply> denied = Authorize(context.options, access, request)) {
     if (access == Access::kWrite && context.publisher != nullptr) {
       // Refused writes are audited too; a failing audit log must not turn a 401 into a 500.

@@ -53,8 +53,7 @@ class RouteTable {
   // Marks `method` on `pattern` (added before) as slow: seconds of work, answered on the server's
   // worker threads so that it does not stall the connections of a reactor thread. With
   // `only_with_query`, only requests carrying that query parameter are (e.g. "at" on locate).
-  void MarkSlow(HttpMethod method, std::string_view pattern,
-                std::string_view only_with_query = "");
+  void MarkSlow(HttpMethod method, std::string_view pattern, std::string_view only_with_query = "");
   // Returns true if `request`, matched to `route`, is slow (HEAD as GET).
   bool IsSlow(size_t route, const HttpRequest& request) const;
   // Returns the methods `route` answers, e.g. "GET, HEAD, POST, OPTIONS" (HEAD wherever GET).

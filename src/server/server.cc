@@ -72,9 +72,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
         Pistache::Http::Endpoint::options()
             .threads(threads)
             .flags(flags)
-            .maxRequestSize(std::max(options.max_body_bytes,
-                                     publisher ? options.max_upload_bytes : size_t{0}) +
-                            options.max_header_bytes + (64u << 10))
+            .maxRequestSize(
+                std::max(options.max_body_bytes, publisher ? options.max_upload_bytes : size_t{0}) +
+                options.max_header_bytes + (64u << 10))
             .headerTimeout(std::chrono::milliseconds(options.header_timeout_ms))
             .bodyTimeout(std::chrono::milliseconds(options.body_timeout_ms))
             .keepaliveTimeout(std::chrono::milliseconds(options.keepalive_timeout_ms)));

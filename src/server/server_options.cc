@@ -45,7 +45,8 @@ Status ReadApiKeys(const YAML::Node& node, std::vector<ApiKey>* out) {
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string where = "entry " + std::to_string(i + 1);
     const YAML::Node entry = node[i];
-    if (!entry.IsMap()) return Status::InvalidArgument(where + ": expected name, role, salt, sha256");
+    if (!entry.IsMap())
+      return Status::InvalidArgument(where + ": expected name, role, salt, sha256");
     std::string fields[4];
     const char* names[4] = {"name", "role", "salt", "sha256"};
     for (int f = 0; f < 4; ++f) {
@@ -123,29 +124,29 @@ std::vector<std::string> ServerConfigKeys() {
 }
 
 Status ValidateServerOptions(const ServerOptions& o) {
-  for (Status s : {Check(!o.host.empty(), "host", "must not be empty"),
-                   Check(o.threads >= 0 && o.threads <= 1024, "threads", "must be in 0..1024"),
-                   Check(o.max_body_bytes > 0, "max_body_bytes", "must be positive"),
-                   Check(o.max_header_bytes >= 1024, "max_header_bytes", "must be at least 1024"),
-                   Check(o.header_timeout_ms > 0, "header_timeout_ms", "must be positive"),
-                   Check(o.body_timeout_ms > 0, "body_timeout_ms", "must be positive"),
-                   Check(o.keepalive_timeout_ms > 0, "keepalive_timeout_ms", "must be positive"),
-                   Check(o.shutdown_grace_ms >= 0, "shutdown_grace_ms", "must not be negative"),
-                   Check(!o.access_log.empty(), "access_log", "must be \"-\", \"off\" or a path"),
-                   Check(o.items_default_limit >= 1 && o.items_default_limit <= o.items_max_limit,
-                         "items_default_limit", "must be in 1..items_max_limit"),
-                   Check(std::isfinite(o.locate_max_distance_m) && o.locate_max_distance_m >= 0 &&
-                             o.locate_max_distance_m <= o.locate_max_distance_limit_m,
-                         "locate_max_distance_m", "must be in 0..locate_max_distance_limit_m"),
-                   Check(std::isfinite(o.locate_max_distance_limit_m),
-                         "locate_max_distance_limit_m", "must be finite"),
-                   Check(o.locate_threads >= 0, "locate_threads", "must not be negative"),
-                   Check(o.max_upload_bytes > 0, "max_upload_bytes", "must be positive"),
-                   Check(o.store_poll_ms >= 0, "store_poll_ms", "must not be negative"),
-                   Check(o.read_access == "open" || o.read_access == "key", "read_access",
-                         "must be \"open\" or \"key\""),
-                   Check(o.as_of_cache >= 1 && o.as_of_cache <= 64, "as_of_cache",
-                         "must be in 1..64")}) {
+  for (Status s :
+       {Check(!o.host.empty(), "host", "must not be empty"),
+        Check(o.threads >= 0 && o.threads <= 1024, "threads", "must be in 0..1024"),
+        Check(o.max_body_bytes > 0, "max_body_bytes", "must be positive"),
+        Check(o.max_header_bytes >= 1024, "max_header_bytes", "must be at least 1024"),
+        Check(o.header_timeout_ms > 0, "header_timeout_ms", "must be positive"),
+        Check(o.body_timeout_ms > 0, "body_timeout_ms", "must be positive"),
+        Check(o.keepalive_timeout_ms > 0, "keepalive_timeout_ms", "must be positive"),
+        Check(o.shutdown_grace_ms >= 0, "shutdown_grace_ms", "must not be negative"),
+        Check(!o.access_log.empty(), "access_log", "must be \"-\", \"off\" or a path"),
+        Check(o.items_default_limit >= 1 && o.items_default_limit <= o.items_max_limit,
+              "items_default_limit", "must be in 1..items_max_limit"),
+        Check(std::isfinite(o.locate_max_distance_m) && o.locate_max_distance_m >= 0 &&
+                  o.locate_max_distance_m <= o.locate_max_distance_limit_m,
+              "locate_max_distance_m", "must be in 0..locate_max_distance_limit_m"),
+        Check(std::isfinite(o.locate_max_distance_limit_m), "locate_max_distance_limit_m",
+              "must be finite"),
+        Check(o.locate_threads >= 0, "locate_threads", "must not be negative"),
+        Check(o.max_upload_bytes > 0, "max_upload_bytes", "must be positive"),
+        Check(o.store_poll_ms >= 0, "store_poll_ms", "must not be negative"),
+        Check(o.read_access == "open" || o.read_access == "key", "read_access",
+              "must be \"open\" or \"key\""),
+        Check(o.as_of_cache >= 1 && o.as_of_cache <= 64, "as_of_cache", "must be in 1..64")}) {
     if (!s.ok()) return s;
   }
   return Status::Ok();

@@ -135,8 +135,8 @@ void SnapshotPublisher::Reconcile() {
       state_.failed = current->id;
       state_.last_error = built.status().ToString();
       ++state_.build_failures;
-      std::cerr << "wangge serve: building version " << current->id
-                << " failed, version " << (state_.served.empty() ? "(none)" : state_.served)
+      std::cerr << "wangge serve: building version " << current->id << " failed, version "
+                << (state_.served.empty() ? "(none)" : state_.served)
                 << " stays live: " << state_.last_error << "\n";
     }
   }
@@ -160,23 +160,22 @@ Result<std::shared_ptr<const Snapshot>> SnapshotPublisher::Build(
 Result<std::shared_ptr<const Snapshot>> SnapshotPublisher::SnapshotOf(const std::string& version) {
   std::shared_ptr<const Snapshot> served = live_->Get();
   if (served->version == version) return served;
-  return Cached("version " + version, [&](const SnapshotOptions& options) {
-    return Build(version, options);
-  });
+  return Cached("version " + version,
+                [&](const SnapshotOptions& options) { return Build(version, options); });
 }
 
 Result<std::shared_ptr<const Snapshot>> SnapshotPublisher::DraftSnapshot(
     const std::string& draft_id) {
-  return Cached("draft " + draft_id, [&](const SnapshotOptions& options)
-                                         -> Result<std::shared_ptr<const Snapshot>> {
-    Result<std::string> path = store_->DraftDatasetPath(draft_id);
-    if (!path.ok()) return path.status();
-    Result<Dataset> dataset = LoadDataset(*path);
-    if (!dataset.ok()) return dataset.status().WithContext("draft " + draft_id);
-    SnapshotOptions named = options;
-    named.version = "draft " + draft_id;
-    return BuildSnapshot(std::move(dataset).value(), named);
-  });
+  return Cached("draft " + draft_id,
+                [&](const SnapshotOptions& options) -> Result<std::shared_ptr<const Snapshot>> {
+                  Result<std::string> path = store_->DraftDatasetPath(draft_id);
+                  if (!path.ok()) return path.status();
+                  Result<Dataset> dataset = LoadDataset(*path);
+                  if (!dataset.ok()) return dataset.status().WithContext("draft " + draft_id);
+                  SnapshotOptions named = options;
+                  named.version = "draft " + draft_id;
+                  return BuildSnapshot(std::move(dataset).value(), named);
+                });
 }
 
 Result<std::shared_ptr<const Snapshot>> SnapshotPublisher::Cached(

@@ -188,10 +188,9 @@ Reply FileReply(const Context& context, const fs::path& relative_dir, std::strin
   const fs::path path = *root / relative_dir / std::string(name);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return ErrorReply(Status::NotFound("no file " + std::string(name) +
-                                       (relative_dir.empty()
-                                            ? std::string()
-                                            : " (run scripts/setup-web.sh to install it)")));
+    return ErrorReply(Status::NotFound(
+        "no file " + std::string(name) +
+        (relative_dir.empty() ? std::string() : " (run scripts/setup-web.sh to install it)")));
   }
   std::ostringstream body;
   body << in.rdbuf();

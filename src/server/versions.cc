@@ -77,20 +77,12 @@ std::string Author(const HttpRequest& request) {
   return request.principal.empty() ? "anonymous" : request.principal;
 }
 
-std::string MediaType(const HttpRequest& request) {
-  std::string type(request.Header("content-type").value_or(""));
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
-}
-
 // Parses an optional JSON object body; an empty body is {}.
 Result<json> ObjectBody(const HttpRequest& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return json::object();
   }
-  const std::string type = MediaType(request);
+  const std::string type = request.MediaType();
   if (!type.empty() && type != "application/json") {
     return Status::InvalidArgument("the body must be application/json, got " + type);
   }
@@ -159,7 +151,7 @@ void RefreshStore(SnapshotPublisher& publisher) {
 Reply HandleDraftCreate(const Context& context, const HttpRequest& request) {
   if (Status s = CheckQueryParams(request, {"message", "name"}); !s.ok()) return ErrorReply(s);
   if (!context.publisher) return NoStore();
-  const std::string type = MediaType(request);
+  const std::string type = request.MediaType();
   Result<std::string> name = UploadName(request, type);
   if (!name.ok()) {
     return ErrorReply(HttpError::kUnsupportedMediaType,
@@ -180,8 +172,8 @@ Reply HandleDraftCreate(const Context& context, const HttpRequest& request) {
     if (error || !out) return ErrorReply(Status::IoError("cannot write " + file.string()));
   }
   Result<DraftInfo> draft = store.CreateDraft(
-      file.string(), {.author = Author(request),
-             .message = std::string(request.Query("message").value_or(""))});
+      file.string(),
+      {.author = Author(request), .message = std::string(request.Query("message").value_or(""))});
   if (!draft.ok()) {
     // An upload that cannot be read is the client's: 422, with the loader's message.
     // (A failure naming the uploaded file is about its content; anything else is the store's.)
@@ -271,7 +263,8 @@ Reply HandleDraftPublish(const Context& context, const HttpRequest& request) {
   if (!reason.ok()) return ErrorReply(reason.status());
   publish.force_reason = *reason;
   if (body->contains("force") && !(*body)["force"].is_null()) {
-    if (!(*body)["force"].is_boolean()) return ErrorReply(Status::DataError("force must be true or false"));
+    if (!(*body)["force"].is_boolean())
+      return ErrorReply(Status::DataError("force must be true or false"));
     publish.force = (*body)["force"].get<bool>();
   }
   if (publish.force && publish.force_reason.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -55,12 +55,14 @@ TEST(ApiKeys, ConfigEntryRoundTripsAndBadFieldsAreNamed) {
   EXPECT_EQ(options.api_keys[0].name, "li.planner");
   EXPECT_EQ(FindApiKey(options.api_keys, key->secret)->name, "li.planner");
 
-  EXPECT_THAT(ParseApiKey("x", "admin", std::string(32, '0'), std::string(64, '0')).status().message(),
-              HasSubstr("role"));
+  EXPECT_THAT(
+      ParseApiKey("x", "admin", std::string(32, '0'), std::string(64, '0')).status().message(),
+      HasSubstr("role"));
   EXPECT_THAT(ParseApiKey("x", "reader", "abc", std::string(64, '0')).status().message(),
               HasSubstr("salt"));
-  EXPECT_THAT(ParseApiKey("x", "reader", std::string(32, '0'), std::string(64, 'g')).status().message(),
-              HasSubstr("sha256"));
+  EXPECT_THAT(
+      ParseApiKey("x", "reader", std::string(32, '0'), std::string(64, 'g')).status().message(),
+      HasSubstr("sha256"));
   EXPECT_FALSE(MakeApiKey("a\"b", ApiRole::kReader).ok());
   EXPECT_FALSE(MakeApiKey("", ApiRole::kReader).ok());
 
@@ -111,13 +113,13 @@ TEST_F(AccessTest, WritesNeedAPlannerKeyAndAreRefusedBeforeAnyHandler) {
   EXPECT_THAT(anonymous.header("www-authenticate"), HasSubstr("Bearer"));
   EXPECT_EQ(Send("POST", "/v1/drafts", "Authorization: Bearer wg_not-a-key\r\n").status, 401);
 
-  HttpResponse reader = Send("DELETE", "/v1/drafts/0123456789abcdef", "X-API-Key: " + reader_ + "\r\n");
+  HttpResponse reader =
+      Send("DELETE", "/v1/drafts/0123456789abcdef", "X-API-Key: " + reader_ + "\r\n");
   EXPECT_EQ(reader.status, 403);
   EXPECT_THAT(reader.body, HasSubstr("intake"));
 
   // A planner's key passes access control; this server has no store, so the handler says 404.
-  HttpResponse planner =
-      Send("POST", "/v1/drafts", "authorization: bearer " + planner_ + "\r\n");
+  HttpResponse planner = Send("POST", "/v1/drafts", "authorization: bearer " + planner_ + "\r\n");
   EXPECT_EQ(planner.status, 404) << planner.body;
 }
 
@@ -133,8 +135,9 @@ TEST_F(AccessTest, KeyedReadsAcceptAnyValidKey) {
   Start("key");
   EXPECT_EQ(Send("GET", "/v1/locate?lon=119.01&lat=25.405").status, 401);
   EXPECT_EQ(Send("POST", "/v1/locate").status, 401);
-  EXPECT_EQ(Send("GET", "/v1/locate?lon=119.01&lat=25.405", "X-API-Key: " + reader_ + "\r\n").status,
-            200);
+  EXPECT_EQ(
+      Send("GET", "/v1/locate?lon=119.01&lat=25.405", "X-API-Key: " + reader_ + "\r\n").status,
+      200);
   EXPECT_EQ(Send("POST", "/v1/locate", "X-API-Key: " + planner_ + "\r\n").status, 200);
   EXPECT_EQ(Send("GET", "/healthz").status, 200);  // probes need no key
   EXPECT_EQ(Send("GET", "/readyz").status, 200);

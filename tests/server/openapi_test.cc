@@ -247,14 +247,14 @@ TEST_F(OpenApiContract, EveryDocumentedStatusIsExercisedAndEveryAnswerConforms) 
     Exchange("POST", "/v1/drafts", 422, "not a geopackage", gpkg);
     Exchange("POST", "/v1/drafts", 413, std::string(2 << 20, 'x'), gpkg);
     HttpClient client(port_);
-    const HttpResponse clean = client.Request(
-        "POST", "/v1/drafts?message=m", testing::VersionedGeoPackage(3),
-        auth_ + "Content-Type: " + gpkg + "\r\n");
+    const HttpResponse clean =
+        client.Request("POST", "/v1/drafts?message=m", testing::VersionedGeoPackage(3),
+                       auth_ + "Content-Type: " + gpkg + "\r\n");
     ASSERT_EQ(clean.status, 201);
     const std::string clean_id = json::parse(clean.body)["id"];
-    const HttpResponse overlap = client.Request(
-        "POST", "/v1/drafts", testing::VersionedGeoPackage(4, true),
-        auth_ + "Content-Type: " + gpkg + "\r\n");
+    const HttpResponse overlap =
+        client.Request("POST", "/v1/drafts", testing::VersionedGeoPackage(4, true),
+                       auth_ + "Content-Type: " + gpkg + "\r\n");
     ASSERT_EQ(overlap.status, 201);
     const std::string overlap_id = json::parse(overlap.body)["id"];
     Exchange("POST", "/v1/drafts", 201, testing::VersionedGeoPackage(5), gpkg);
@@ -278,8 +278,8 @@ TEST_F(OpenApiContract, EveryDocumentedStatusIsExercisedAndEveryAnswerConforms) 
     ASSERT_TRUE(store.publisher().WaitServed("2", std::chrono::seconds(10)));
     Exchange("GET", "/readyz", 200);
     Exchange("GET", "/v1/versions", 200);
-    const std::string fifth = json::parse(client.Request("GET", "/v1/drafts", "", auth_).body)
-                                  ["drafts"][0]["id"];
+    const std::string fifth =
+        json::parse(client.Request("GET", "/v1/drafts", "", auth_).body)["drafts"][0]["id"];
     Exchange("GET", "/v1/drafts/" + fifth + "/diff", 200);
     Exchange("GET", "/v1/drafts/" + fifth + "/diff?f=geojson", 200);
     Exchange("GET", "/v1/drafts/" + fifth + "/diff?f=x", 400);

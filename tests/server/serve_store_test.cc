@@ -1,19 +1,18 @@
 // `wangge serve --store` as a process: an empty store with DATASET publishes it as version 1; a
 // restart resumes the store's live version and, given a DATASET again, warns and keeps the store.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "server/store_fixture.h"
 #include "support/http_client.h"

@@ -105,7 +105,8 @@ TEST(SlowRoutes, MarkedInTheApiTable) {
     request.method = method;
     const size_t q = target.find('?');
     request.path = target.substr(0, q);
-    if (q != std::string_view::npos) request.query.emplace_back(std::string(target.substr(q + 1)), "x");
+    if (q != std::string_view::npos)
+      request.query.emplace_back(std::string(target.substr(q + 1)), "x");
     return routes.IsSlow(MatchRoute(routes, request), request);
   };
   EXPECT_TRUE(slow(HttpMethod::kPost, "/v1/drafts"));
@@ -181,14 +182,31 @@ TEST(SlowRoutes, FullQueueIsAnswered503AtOnce) {
   constexpr int kAccepted = 2 + 16;  // worker threads + queue (server.cc)
   std::vector<HttpResponse> answers(kAccepted);
   std::vector<std::thread> senders;
-  for (int i = 0; i < kAccepted; ++i) {
+  auto send = [&](int i) {
     senders.emplace_back([&answers, port, i] {
       HttpClient client(port);
       answers[static_cast<size_t>(i)] = client.Request("POST", "/slow", std::to_string(i));
     });
+  };
+  // Occupy both workers first, then fill the queue: sent all at once, the queue could fill
+  // before a worker took its first task.
+  send(0);
+  send(1);
+  const bool workers_busy = WaitEntered(2);
+  for (int i = 2; i < kAccepted; ++i) send(i);
+  // A guard against a hang, not a timing assertion: the requests normally queue within
+  // milliseconds.
+  for (int waited_ms = 0;
+       workers_busy && server->requests_in_flight() < kAccepted && waited_ms < 60'000;
+       ++waited_ms) {
+    std::this_thread::sleep_for(1ms);
   }
-  ASSERT_TRUE(WaitEntered(2));
-  while (server->requests_in_flight() < kAccepted) std::this_thread::sleep_for(1ms);
+  if (!workers_busy || server->requests_in_flight() < kAccepted) {
+    Release();
+    for (std::thread& t : senders) t.join();
+    FAIL() << "only " << server->requests_in_flight() << " of " << kAccepted
+           << " requests reached the server";
+  }
   HttpClient refused(port);
   const HttpResponse busy = refused.Request("POST", "/slow", "late");
   fast_answered = true;

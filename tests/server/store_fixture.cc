@@ -45,13 +45,22 @@ Dataset VersionedDataset(int k, bool overlap) {
   const double split = 119.010 + 0.001 * k;
   HierarchyBuilder b({{"district", "区县"}, {"grid", "网格"}, {"unit", "单元"}});
   const std::string whole = "POLYGON ((119.00 25.40, " + Number(split) + " 25.40, 119.04 25.40, " +
-                            "119.04 25.42, " + Number(split) + " 25.42, 119.00 25.42, 119.00 25.40))";
+                            "119.04 25.42, " + Number(split) +
+                            " 25.42, 119.00 25.42, 119.00 25.40))";
   b.Add({.level = 0, .code = "350302", .name = "城厢区", .geometry = Wkt(whole)});
-  b.Add({.level = 1, .code = "350302001", .parent = "350302", .name = "网格",
+  b.Add({.level = 1,
+         .code = "350302001",
+         .parent = "350302",
+         .name = "网格",
          .geometry = Wkt(whole)});
-  b.Add({.level = 2, .code = "350302001001", .parent = "350302001",
-         .name = "west v" + std::to_string(k), .geometry = Wkt(Box(119.00, split))});
-  b.Add({.level = 2, .code = "350302001002", .parent = "350302001",
+  b.Add({.level = 2,
+         .code = "350302001001",
+         .parent = "350302001",
+         .name = "west v" + std::to_string(k),
+         .geometry = Wkt(Box(119.00, split))});
+  b.Add({.level = 2,
+         .code = "350302001002",
+         .parent = "350302001",
          .name = "east v" + std::to_string(k),
          .geometry = Wkt(Box(overlap ? split - 0.002 : split, 119.04))});
   Dataset dataset;
@@ -68,8 +77,8 @@ std::string ReadFileBytes(const std::string& path) {
 }
 
 std::string VersionedGeoPackage(int k, bool overlap) {
-  const fs::path path = Scratch() / ("versioned-" + std::to_string(k) +
-                                        (overlap ? "-overlap" : "") + ".gpkg");
+  const fs::path path =
+      Scratch() / ("versioned-" + std::to_string(k) + (overlap ? "-overlap" : "") + ".gpkg");
   std::error_code ignored;
   fs::remove(path, ignored);
   const Status s = WriteGeoPackage(VersionedDataset(k, overlap).hierarchy, path.string());

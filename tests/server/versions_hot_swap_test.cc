@@ -50,8 +50,8 @@ TEST(Versions, HotSwapUnderLoadNeverFailsOrMixesVersions) {
           ++failures;
           continue;
         }
-        answers[static_cast<size_t>(c)].push_back({j, body["version"], body["levels"]["unit"]["code"],
-                              body["levels"]["unit"]["name"]});
+        answers[static_cast<size_t>(c)].push_back(
+            {j, body["version"], body["levels"]["unit"]["code"], body["levels"]["unit"]["name"]});
       }
     });
   }

@@ -33,17 +33,19 @@ using namespace wangge::testing;  // version_helpers.h
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-
 TEST(AsOf, ParsesDatesAsTheStartOfTheDayInChinaStandardTime) {
   Result<StoreClock::time_point> day = ParseAsOf("2026-03-01");
   ASSERT_TRUE(day.ok());
   EXPECT_EQ(FormatStoreTime(*day), "2026-02-28T16:00:00.000000Z");
   EXPECT_EQ(FormatStoreTime(*ParseAsOf("2026-03-01T09:30")), "2026-03-01T01:30:00.000000Z");
   EXPECT_EQ(FormatStoreTime(*ParseAsOf("2026-03-01T09:30:15.25Z")), "2026-03-01T09:30:15.250000Z");
-  EXPECT_EQ(FormatStoreTime(*ParseAsOf("2026-03-01 09:30:00-02:00")), "2026-03-01T11:30:00.000000Z");
-  EXPECT_EQ(FormatStoreTime(*ParseAsOf("2026-03-01T00:00:00+08:00")), "2026-02-28T16:00:00.000000Z");
-  for (const char* bad : {"", "2026", "2026-3-1", "2026-02-30", "2026-03-01T25:00",
-                          "2026-03-01T09:30+8", "2026-03-01Z", "yesterday", "2026-03-01T09:30:00.Z"}) {
+  EXPECT_EQ(FormatStoreTime(*ParseAsOf("2026-03-01 09:30:00-02:00")),
+            "2026-03-01T11:30:00.000000Z");
+  EXPECT_EQ(FormatStoreTime(*ParseAsOf("2026-03-01T00:00:00+08:00")),
+            "2026-02-28T16:00:00.000000Z");
+  for (const char* bad :
+       {"", "2026", "2026-3-1", "2026-02-30", "2026-03-01T25:00", "2026-03-01T09:30+8",
+        "2026-03-01Z", "yesterday", "2026-03-01T09:30:00.Z"}) {
     EXPECT_FALSE(ParseAsOf(bad).ok()) << bad;
   }
 }
@@ -69,9 +71,9 @@ TEST(Versions, ServerWithoutStoreAnswers404NamingTheFlag) {
   // A write is authorised first (401 without a key), then finds no store.
   EXPECT_EQ(Post(port, "/v1/drafts", "x", kGpkg).status, 401);
   HttpClient client(port);
-  EXPECT_EQ(client.Request("POST", "/v1/drafts", "x", auth + "Content-Type: " + kGpkg + "\r\n")
-                .status,
-            404);
+  EXPECT_EQ(
+      client.Request("POST", "/v1/drafts", "x", auth + "Content-Type: " + kGpkg + "\r\n").status,
+      404);
   const HttpResponse as_of = Get(port, "/v1/locate?lon=119.01&lat=25.405&at=2026-03-01");
   EXPECT_EQ(as_of.status, 404);
   EXPECT_THAT(as_of.body, HasSubstr("--store"));
@@ -100,8 +102,8 @@ TEST(Versions, DraftLifecycleAndRefusals) {
   EXPECT_EQ(Post(s, "/v1/drafts", "not a geopackage", kGpkg).status, 422);
   EXPECT_EQ(Post(s, "/v1/drafts?mesage=typo", VersionedGeoPackage(1), kGpkg).status, 400);
 
-  const HttpResponse created = Post(s, "/v1/drafts?message=first&name=putian.gpkg",
-                                    VersionedGeoPackage(3), kGpkg);
+  const HttpResponse created =
+      Post(s, "/v1/drafts?message=first&name=putian.gpkg", VersionedGeoPackage(3), kGpkg);
   ASSERT_EQ(created.status, 201) << created.body;
   const json draft = Json(created);
   const std::string id = draft["id"];
@@ -128,8 +130,7 @@ TEST(Versions, DraftLifecycleAndRefusals) {
   EXPECT_EQ(Post(s, "/v1/drafts/nope/publish", "{}", "application/json").status, 404);
   EXPECT_EQ(Post(s, "/v1/drafts/" + id + "/publish", "{", "application/json").status, 400);
   EXPECT_EQ(
-      Post(s, "/v1/drafts/" + id + "/publish", R"({"force":"yes"})", "application/json")
-          .status,
+      Post(s, "/v1/drafts/" + id + "/publish", R"({"force":"yes"})", "application/json").status,
       422);
 
   HttpClient client(s.port());
@@ -147,8 +148,7 @@ TEST(Versions, UploadsGeoJsonAndZip) {
     "features":[{"type":"Feature","properties":{"code":"350302001","parent":"","name":"g"},
     "geometry":{"type":"Polygon","coordinates":[[[119,25.4],[119.04,25.4],[119.04,25.42],
     [119,25.42],[119,25.4]]]}}]})";
-  const HttpResponse geojson =
-      Post(s, "/v1/drafts", feature_collection, "application/geo+json");
+  const HttpResponse geojson = Post(s, "/v1/drafts", feature_collection, "application/geo+json");
   ASSERT_EQ(geojson.status, 201) << geojson.body;
   EXPECT_EQ(Json(geojson)["region_count"], 1);
 
@@ -265,12 +265,10 @@ TEST(Versions, PublishWithDefectsIsRefusedUnlessForcedWithAReason) {
   EXPECT_EQ(refused.status, 409);
   EXPECT_THAT(refused.body, HasSubstr(std::to_string(errors) + " error-level"));
   EXPECT_EQ(Post(s, publish, R"({"force":true})", "application/json").status, 422);
-  EXPECT_EQ(Post(s, publish, R"({"force":true,"reason":"  "})", "application/json").status,
-            422);
+  EXPECT_EQ(Post(s, publish, R"({"force":true,"reason":"  "})", "application/json").status, 422);
   EXPECT_TRUE(Json(Get(s, "/v1/versions"))["versions"].empty());
   const HttpResponse forced = Post(
-      s, publish, R"({"force":true,"reason":"deadline; fixed next week"})",
-      "application/json");
+      s, publish, R"({"force":true,"reason":"deadline; fixed next week"})", "application/json");
   ASSERT_EQ(forced.status, 202) << forced.body;
   EXPECT_EQ(Json(forced)["forced_reason"], "deadline; fixed next week");
   EXPECT_EQ(Json(Get(s, "/v1/versions"))["history"][0]["forced_reason"],
@@ -329,9 +327,9 @@ TEST(Versions, AsOfAnswersComeFromTheVersionLiveThen) {
   EXPECT_EQ(now["version"], v2);
   EXPECT_EQ(now["levels"]["unit"]["code"], TruthUnit(1, 5));
   // POST (a batch), and the errors.
-  const HttpResponse batch = Post(s, "/v1/locate?at=" + between,
-                                  "[[" + std::to_string(ProbeX(5)) + ",25.41]]",
-                                  "application/json");
+  const HttpResponse batch =
+      Post(s, "/v1/locate?at=" + between, "[[" + std::to_string(ProbeX(5)) + ",25.41]]",
+           "application/json");
   ASSERT_EQ(batch.status, 200) << batch.body;
   EXPECT_EQ(Json(batch)["version"], v1);
   EXPECT_EQ(Json(batch)["results"][0]["levels"]["unit"]["code"], TruthUnit(8, 5));
@@ -340,7 +338,6 @@ TEST(Versions, AsOfAnswersComeFromTheVersionLiveThen) {
   EXPECT_THAT(before.body, HasSubstr("the first was published at"));
   EXPECT_EQ(Get(s, LocateTarget(5, "&at=tomorrow")).status, 400);
 }
-
 
 TEST(Versions, DraftDiffAndImpactAgainstTheServedVersion) {
   StoreServer s("diff");
@@ -372,8 +369,7 @@ TEST(Versions, DraftDiffAndImpactAgainstTheServedVersion) {
               "\",\"lon\":" + std::to_string(ProbeX(j)) + ",\"lat\":25.41}";
   }
   points += "]";
-  const HttpResponse impact =
-      Post(s, "/v1/drafts/" + id + "/impact", points, "application/json");
+  const HttpResponse impact = Post(s, "/v1/drafts/" + id + "/impact", points, "application/json");
   ASSERT_EQ(impact.status, 200) << impact.body;
   const json answer = Json(impact);
   EXPECT_EQ(answer["version"], v1);
@@ -385,9 +381,9 @@ TEST(Versions, DraftDiffAndImpactAgainstTheServedVersion) {
   EXPECT_EQ(unit["level"], "unit");
   EXPECT_EQ(unit["before"], TruthUnit(5, 3));
   EXPECT_EQ(unit["after"], TruthUnit(3, 3));
-  const HttpResponse csv = Post(s, "/v1/drafts/" + id + "/impact",
-                                "id,lon,lat\nr1," + std::to_string(ProbeX(4)) + ",25.41\n",
-                                "text/csv");
+  const HttpResponse csv =
+      Post(s, "/v1/drafts/" + id + "/impact",
+           "id,lon,lat\nr1," + std::to_string(ProbeX(4)) + ",25.41\n", "text/csv");
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(Json(csv)["points"][0]["id"], "r1");
   EXPECT_EQ(Post(s, "/v1/drafts/" + id + "/impact", "[[1,2]", "application/json").status, 400);

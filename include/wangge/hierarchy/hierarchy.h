@@ -39,7 +39,10 @@ struct RegionRange {
   struct Iterator {
     RegionId id;
     RegionId operator*() const { return id; }
-    Iterator& operator++() { ++id; return *this; }
+    Iterator& operator++() {
+      ++id;
+      return *this;
+    }
     friend bool operator==(Iterator, Iterator) = default;
   };
   RegionId first = 0;
@@ -110,7 +113,7 @@ class Hierarchy {
   std::vector<Level> levels_;
   std::vector<RegionId> level_begin_;  // level_count() + 1 entries
   std::vector<uint8_t> level_of_;
-  std::string strings_;                 // code, name, parent code of each region, back to back
+  std::string strings_;  // code, name, parent code of each region, back to back
   std::vector<uint32_t> string_ends_;
   std::vector<RegionId> parent_;
   std::vector<uint32_t> child_begin_;  // region_count() + 1 entries into children_

@@ -5,19 +5,21 @@
 //
 //   Result<std::unique_ptr<VersionStore>> store = VersionStore::Open("/var/lib/wangge");
 //   Result<DraftInfo> draft = (*store)->CreateDraft("upload/putian-2026-03.gpkg",
-//                                                   {.author = "li.planner", .message = "三月调整"});
+//                                                   {.author = "li.planner", .message =
+//                                                   "三月调整"});
 //   Result<VersionInfo> live = (*store)->Publish(draft->id, {.author = "li.planner"});
 //   Result<std::string> then = (*store)->VersionAt(time_of_report);   // as-of lookups
 //
 // On disk (DIR):
 //   state.json                 the commit point: the live version id and the full history, replaced
 //                              atomically (write state.json.tmp, fsync, rename, fsync DIR)
-//   versions/<id>/dataset.gpkg immutable once its directory is renamed into place; <id> is 1, 2, ...
-//   versions/<id>/version.json VersionInfo
-//   drafts/<id>/dataset.gpkg   a draft: the upload copied byte for byte when it is one GeoPackage in
+//   versions/<id>/dataset.gpkg immutable once its directory is renamed into place; <id> is 1, 2,
+//   ... versions/<id>/version.json VersionInfo drafts/<id>/dataset.gpkg   a draft: the upload
+//   copied byte for byte when it is one GeoPackage in
 //                              wangge's default layout, else normalised with WriteGeoPackage (no
 //                              R-tree index); publishing hard-links it into versions/<id>/
-//   drafts/<id>/draft.json     DraftInfo;  drafts/<id>/coverage.json its coverage report (JSON schema
+//   drafts/<id>/draft.json     DraftInfo;  drafts/<id>/coverage.json its coverage report (JSON
+//   schema
 //                              of docs/coverage-report.md)
 //   audit.jsonl                append-only, one JSON object per write attempt (fsync'd)
 //   lock                       flock'd by every writer, so several processes (a server and the

@@ -30,9 +30,8 @@ Hierarchy HierarchyBuilder::Build(std::vector<HierarchyIssue>* issues) && {
   // Order by level, keeping the insertion order within a level.
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return regions_[a].level < regions_[b].level;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return regions_[a].level < regions_[b].level; });
 
   h.levels_ = std::move(levels_);
   h.attribute_names_ = std::move(attribute_names_);
@@ -76,8 +75,7 @@ Hierarchy HierarchyBuilder::Build(std::vector<HierarchyIssue>* issues) && {
     const MultiPolygonView g = r.geometry.view();
     h.points_.insert(h.points_.end(), g.points().begin(), g.points().end());
     h.ring_ends_.insert(h.ring_ends_.end(), g.ring_ends().begin(), g.ring_ends().end());
-    h.polygon_ends_.insert(h.polygon_ends_.end(), g.polygon_ends().begin(),
-                           g.polygon_ends().end());
+    h.polygon_ends_.insert(h.polygon_ends_.end(), g.polygon_ends().begin(), g.polygon_ends().end());
     h.point_begin_.push_back(h.points_.size());
     h.ring_begin_.push_back(static_cast<uint32_t>(h.ring_ends_.size()));
     h.polygon_begin_.push_back(static_cast<uint32_t>(h.polygon_ends_.size()));

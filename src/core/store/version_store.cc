@@ -453,7 +453,8 @@ Result<DraftInfo> VersionStore::CreateDraft(const std::string& source_path, cons
       !s.ok()) {
     return fail(s);
   }
-  if (Status s = internal::WriteNewFile((temp / "draft.json").string(), DraftInfoJson(draft).dump(2));
+  if (Status s =
+          internal::WriteNewFile((temp / "draft.json").string(), DraftInfoJson(draft).dump(2));
       !s.ok()) {
     return fail(s);
   }
@@ -607,8 +608,8 @@ Result<VersionInfo> VersionStore::Publish(const std::string& draft_id,
       return fail(s);
     }
   }
-  Status s =
-      internal::WriteNewFile((temp / "version.json").string(), VersionInfoJson(version).dump(2) + "\n");
+  Status s = internal::WriteNewFile((temp / "version.json").string(),
+                                    VersionInfoJson(version).dump(2) + "\n");
   if (s.ok()) s = internal::SyncPath(temp.string(), /*directory=*/true);
   if (s.ok()) {
     fs::rename(temp, versions_dir / version.id, ec);

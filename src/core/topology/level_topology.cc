@@ -85,7 +85,8 @@ std::vector<Point> LevelTopology::RebuildRing(RegionId region, size_t ring) cons
     const std::span<const Point> points = arc_points(ref.arc);
     const size_t skip = sequence.empty() ? 0 : 1;  // joints are shared by consecutive arcs
     if (ref.reversed) {
-      for (size_t i = skip; i < points.size(); ++i) sequence.push_back(points[points.size() - 1 - i]);
+      for (size_t i = skip; i < points.size(); ++i)
+        sequence.push_back(points[points.size() - 1 - i]);
     } else {
       sequence.insert(sequence.end(), points.begin() + static_cast<ptrdiff_t>(skip), points.end());
     }
@@ -125,7 +126,8 @@ LevelTopology BuildLevelTopology(const Hierarchy& h, size_t level, const Coverag
         ring_points.clear();
         if (usable) {
           for (size_t i = 0; i + 1 < ring.size(); ++i) {
-            if (ring_points.empty() || !(ring_points.back() == ring[i])) ring_points.push_back(ring[i]);
+            if (ring_points.empty() || !(ring_points.back() == ring[i]))
+              ring_points.push_back(ring[i]);
           }
           while (ring_points.size() > 1 && ring_points.back() == ring_points.front()) {
             ring_points.pop_back();
@@ -191,7 +193,8 @@ LevelTopology BuildLevelTopology(const Hierarchy& h, size_t level, const Coverag
   auto append_region = [&](RegionId r, std::vector<uint32_t>* out) {
     const uint32_t i = r - range.first;
     for (uint32_t ring = t.region_ring_begin_[i]; ring < t.region_ring_begin_[i + 1]; ++ring) {
-      for (uint32_t seg = rings.vbegin[ring]; seg < rings.vbegin[ring + 1]; ++seg) out->push_back(seg);
+      for (uint32_t seg = rings.vbegin[ring]; seg < rings.vbegin[ring + 1]; ++seg)
+        out->push_back(seg);
     }
   };
   if (level > 0) {
@@ -224,7 +227,7 @@ LevelTopology BuildLevelTopology(const Hierarchy& h, size_t level, const Coverag
   std::vector<uint32_t> slots(capacity, kNone);
   auto point_hash = [](const Point& p) {
     return internal::coverage::Mix64(std::bit_cast<uint64_t>(p.x) * 0x9e3779b97f4a7c15ULL ^
-                           std::bit_cast<uint64_t>(p.y));
+                                     std::bit_cast<uint64_t>(p.y));
   };
   for (uint32_t i = 0; i < loose.size(); ++i) {
     size_t slot = point_hash(loose[i]) & mask;
@@ -329,7 +332,8 @@ LevelTopology BuildLevelTopology(const Hierarchy& h, size_t level, const Coverag
 
   if (report != nullptr) {
     for (const Defect& d : report->defects) {
-      if (d.level != level || !BreaksSiblingArcs(d.kind) || d.severity == Severity::kWarning) continue;
+      if (d.level != level || !BreaksSiblingArcs(d.kind) || d.severity == Severity::kWarning)
+        continue;
       for (const std::string& code : d.codes) {
         const RegionId r = h.Find(code);
         if (r != kNoRegion) mark(r);
@@ -344,11 +348,11 @@ std::vector<LevelTopology> BuildTopology(const Hierarchy& hierarchy, const Cover
                                          int threads) {
   std::vector<LevelTopology> levels(hierarchy.level_count());
   internal::coverage::ParallelFor(levels.size(), internal::coverage::ResolveThreads(threads), 1,
-                        [&](size_t begin, size_t end, int) {
-                          for (size_t l = begin; l < end; ++l) {
-                            levels[l] = BuildLevelTopology(hierarchy, l, report);
-                          }
-                        });
+                                  [&](size_t begin, size_t end, int) {
+                                    for (size_t l = begin; l < end; ++l) {
+                                      levels[l] = BuildLevelTopology(hierarchy, l, report);
+                                    }
+                                  });
   return levels;
 }
 

@@ -10,9 +10,9 @@
 #include <sstream>
 #include <string>
 
+#include "core/coverage/coverage_test_util.h"
 #include <gtest/gtest.h>
 
-#include "core/coverage/coverage_test_util.h"
 #include "support/test_support.h"
 #include "wangge/coverage/coverage_validator.h"
 #include "wangge/geometry/ring_contains.h"
@@ -73,11 +73,13 @@ TEST(PostgisOracle, OverlapAndGapAreasPerParentAgree) {
   std::set<Key> skipped;
   for (const Defect& d : report.defects) {
     const Key key{h.levels()[d.level].name, d.parent};
-    if (d.kind == DefectKind::kOverlap || d.reason == "sliver_overlap") ours[key].overlap += d.area_m2;
+    if (d.kind == DefectKind::kOverlap || d.reason == "sliver_overlap")
+      ours[key].overlap += d.area_m2;
     if (d.kind == DefectKind::kGap || d.reason == "sliver_gap") ours[key].gap += d.area_m2;
     // Groups whose children PostGIS sees differently: a self-crossing child (repaired there),
     // and the real parent of a child that declares a missing parent (a gap there, explained here).
-    if (d.kind == DefectKind::kInvalidGeometry && d.severity == Severity::kError) skipped.insert(key);
+    if (d.kind == DefectKind::kInvalidGeometry && d.severity == Severity::kError)
+      skipped.insert(key);
     if (d.kind == DefectKind::kMissingParent && !d.geometry.points.empty() && d.level > 0) {
       for (RegionId p : h.regions(d.level - 1)) {
         if (Contains(h.geometry(p), d.geometry.points[0])) {
@@ -90,7 +92,8 @@ TEST(PostgisOracle, OverlapAndGapAreasPerParentAgree) {
   for (const auto& [key, pg] : oracle) {
     if (skipped.count(key)) continue;
     const Areas mine = ours.count(key) ? ours.at(key) : Areas{};
-    EXPECT_NEAR(mine.overlap, pg.overlap, 1e-3 + 0.01 * pg.overlap) << key.first << " " << key.second;
+    EXPECT_NEAR(mine.overlap, pg.overlap, 1e-3 + 0.01 * pg.overlap)
+        << key.first << " " << key.second;
     EXPECT_NEAR(mine.gap, pg.gap, 1e-3 + 0.01 * pg.gap) << key.first << " " << key.second;
     ++compared;
     if (pg.overlap > 1e-3 || pg.gap > 1e-3) ++with_defects;

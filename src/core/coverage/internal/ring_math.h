@@ -7,8 +7,8 @@
 #include <cstdint>
 
 #include "wangge/geometry/multi_polygon.h"
-#include "wangge/geometry/ring_contains.h"
 #include "wangge/geometry/point.h"
+#include "wangge/geometry/ring_contains.h"
 
 namespace wangge::internal::coverage {
 

@@ -18,7 +18,6 @@
 #include "synth/internal/planar.h"
 #include "synth/internal/prng.h"
 #include "synth/internal/snap_noder.h"
-
 #include "wangge/geometry/ring_contains.h"
 
 namespace {
