@@ -71,6 +71,10 @@ std::string_view DefectKindName(DefectKind kind);
 std::optional<DefectKind> DefectKindFromName(std::string_view name);
 // Returns "error", "sliver" or "warning".
 std::string_view SeverityName(Severity severity);
+// Returns true for the kinds that keep a level from partitioning its parents exactly (see
+// LevelCoverage::seamless): invalid or empty geometry, overlap, gap, outside_parent, t_junction,
+// near_coincident_edge, unmatched_parent_edge.
+bool IsTopological(DefectKind kind);
 
 // Where a defect is: polygons (gaps, overlaps, slivers), lines or points, in lon/lat degrees.
 // Usually exactly one of the three is non-empty; all empty when there is nothing to show (e.g. an

@@ -31,22 +31,6 @@ using internal::coverage::RegionPrep;
 constexpr size_t kRegionChunk = 256;
 constexpr size_t kMaxListedSegments = 50;
 
-bool IsTopological(DefectKind kind) {
-  switch (kind) {
-    case DefectKind::kInvalidGeometry:
-    case DefectKind::kEmptyGeometry:
-    case DefectKind::kOverlap:
-    case DefectKind::kGap:
-    case DefectKind::kOutsideParent:
-    case DefectKind::kTJunction:
-    case DefectKind::kNearCoincidentEdge:
-    case DefectKind::kUnmatchedParentEdge:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Returns a point inside the region (GEOS interior point), or its first vertex.
 Point LabelPoint(const geos::geom::GeometryFactory& factory, const MultiPolygonView& g) {
   if (g.vertex_count() == 0) return {};

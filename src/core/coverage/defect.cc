@@ -72,6 +72,22 @@ std::string PointsWkt(const std::vector<Point>& points) {
 
 }  // namespace
 
+bool IsTopological(DefectKind kind) {
+  switch (kind) {
+    case DefectKind::kInvalidGeometry:
+    case DefectKind::kEmptyGeometry:
+    case DefectKind::kOverlap:
+    case DefectKind::kGap:
+    case DefectKind::kOutsideParent:
+    case DefectKind::kTJunction:
+    case DefectKind::kNearCoincidentEdge:
+    case DefectKind::kUnmatchedParentEdge:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view DefectKindName(DefectKind kind) { return kKindNames[static_cast<size_t>(kind)]; }
 
 std::optional<DefectKind> DefectKindFromName(std::string_view name) {

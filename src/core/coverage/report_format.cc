@@ -8,38 +8,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wangge/geometry/geojson.h"
+
 namespace wangge {
 namespace {
 
 using nlohmann::json;
 
-json Coordinates(std::span<const Point> points) {
-  json out = json::array();
-  for (const Point& p : points) out.push_back({p.x, p.y});
-  return out;
-}
-
-json PolygonsJson(const MultiPolygonView& m) {
-  json polygons = json::array();
-  for (size_t p = 0; p < m.polygon_count(); ++p) {
-    json rings = json::array();
-    const PolygonView polygon = m.polygon(p);
-    for (size_t r = 0; r < polygon.ring_count(); ++r) rings.push_back(Coordinates(polygon.ring(r)));
-    polygons.push_back(std::move(rings));
-  }
-  return {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}};
-}
-
 json GeometryJson(const DefectGeometry& g) {
   std::vector<json> parts;
-  if (!g.polygons.empty()) parts.push_back(PolygonsJson(g.polygons.view()));
+  if (!g.polygons.empty()) parts.push_back(GeoJsonMultiPolygon(g.polygons.view()));
   if (!g.lines.empty()) {
     json lines = json::array();
-    for (const auto& line : g.lines) lines.push_back(Coordinates(line));
+    for (const auto& line : g.lines) lines.push_back(GeoJsonPositions(line));
     parts.push_back({{"type", "MultiLineString"}, {"coordinates", std::move(lines)}});
   }
   if (!g.points.empty()) {
-    parts.push_back({{"type", "MultiPoint"}, {"coordinates", Coordinates(g.points)}});
+    parts.push_back({{"type", "MultiPoint"}, {"coordinates", GeoJsonPositions(g.points)}});
   }
   if (parts.empty()) return nullptr;
   if (parts.size() == 1) return parts[0];
@@ -185,8 +170,8 @@ std::string FormatReportText(const CoverageReport& report, size_t max_listed) {
     for (size_t i = 0; i < listed.size() && i < max_listed; ++i) {
       const Defect& d = *listed[i];
       out += "  [" + Pad(std::string(SeverityName(d.severity)) + "]", 8) + " " +
-             Pad(LevelName(report, d.level), 10) + " " + Pad(std::string(DefectKindName(d.kind)), 22) +
-             " " + d.message + "\n";
+             Pad(LevelName(report, d.level), 10) + " " +
+             Pad(std::string(DefectKindName(d.kind)), 22) + " " + d.message + "\n";
       if (!d.fix.empty()) out += "             fix: " + d.fix + "\n";
     }
     if (listed.size() > max_listed) {

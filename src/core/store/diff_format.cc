@@ -5,28 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wangge/geometry/geojson.h"
+
 namespace wangge {
 namespace {
 
 using nlohmann::json;
-
-json Coordinates(RingView ring) {
-  json out = json::array();
-  for (const Point& p : ring) out.push_back({p.x, p.y});
-  return out;
-}
-
-json GeometryJson(const MultiPolygonView& m) {
-  if (m.empty()) return nullptr;
-  json polygons = json::array();
-  for (size_t p = 0; p < m.polygon_count(); ++p) {
-    json rings = json::array();
-    const PolygonView polygon = m.polygon(p);
-    for (size_t r = 0; r < polygon.ring_count(); ++r) rings.push_back(Coordinates(polygon.ring(r)));
-    polygons.push_back(std::move(rings));
-  }
-  return {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}};
-}
 
 json ChangeJson(const RegionChange& c) {
   return {{"kind", ChangeKindName(c.kind)},
@@ -95,9 +79,11 @@ std::string FormatDiffJson(const VersionDiff& diff) {
 std::string FormatDiffGeoJson(const VersionDiff& diff) {
   json features = json::array();
   for (const RegionChange& c : diff.changes) {
-    features.push_back({{"type", "Feature"},
-                        {"geometry", GeometryJson(c.changed.view())},
-                        {"properties", ChangeJson(c)}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry",
+          c.changed.view().empty() ? json(nullptr) : GeoJsonMultiPolygon(c.changed.view())},
+         {"properties", ChangeJson(c)}});
   }
   for (const PointImpact& p : diff.points) {
     features.push_back({{"type", "Feature"},

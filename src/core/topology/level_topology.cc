@@ -20,21 +20,10 @@ uint64_t SegmentHash(const Point& a, const Point& b) {
   return internal::coverage::Mix64(h ^ std::bit_cast<uint64_t>(a.x));
 }
 
-// Returns true if a defect of `kind` can break the arcs between siblings of one level (a mismatch
-// with the parent's border does not: coverage's own IsTopological counts that one too).
+// Returns true if a defect of `kind` can break the arcs between siblings of one level: a
+// mismatch with the parent's border does not.
 bool BreaksSiblingArcs(DefectKind kind) {
-  switch (kind) {
-    case DefectKind::kInvalidGeometry:
-    case DefectKind::kEmptyGeometry:
-    case DefectKind::kOverlap:
-    case DefectKind::kGap:
-    case DefectKind::kOutsideParent:
-    case DefectKind::kTJunction:
-    case DefectKind::kNearCoincidentEdge:
-      return true;
-    default:
-      return false;
-  }
+  return IsTopological(kind) && kind != DefectKind::kUnmatchedParentEdge;
 }
 
 // The rings of a level with repeated vertices dropped, and their segments: segment j of ring i is
