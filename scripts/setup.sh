@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
   libgeos-dev libgeos++-dev libproj-dev proj-data libgdal-dev gdal-bin
   libboost-dev libpistache-dev nlohmann-json3-dev libprotozero-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev libtbb-dev libssl-dev zlib1g-dev

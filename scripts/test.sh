@@ -27,7 +27,11 @@ if [ "$asan" = 1 ]; then
   echo "== unit tests under ASan + UBSan"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWANGGE_DEVELOPER=ON \
         -DWANGGE_ENABLE_SANITIZERS=ON >/dev/null
-  cmake --build build-asan -j"$jobs"
+  # Only what the unit tests run (their executables are named after their targets).
+  targets=$(ctest --test-dir build -N -V -L unit |
+    sed -n 's/^[0-9]*: Test command: \([^ ]*\).*/\1/p' | xargs -n1 basename | sort -u)
+  # shellcheck disable=SC2086  # one word per target
+  cmake --build build-asan -j"$jobs" --target $targets
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs" --timeout 300
 fi

@@ -30,8 +30,10 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "wangge/base/parse_double.h"
 #include "wangge/crs/input_crs.h"
 #include "wangge/load/dataset.h"
+#include "wangge/locate/location_csv.h"
 #include "wangge/locate/point_index.h"
 
 namespace wangge::cli {
@@ -151,25 +153,12 @@ std::string ParseCoordinate(std::string_view text, std::string_view what, double
   const std::string_view s = Strip(text);
   const char* begin = s.data();
   if (!s.empty() && s.front() == '+') ++begin;
-  const auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
+  const auto [end, ec] = ParseDouble(begin, s.data() + s.size(), value);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
     return std::string(what) + " '" + std::string(s) + "' is not a number";
   }
   if (!std::isfinite(value)) return std::string(what) + " '" + std::string(s) + "' is not finite";
   return "";
-}
-
-void AppendCsvField(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
 }
 
 class LocateCommand : public Command {
@@ -272,24 +261,20 @@ Result<Outcome> LocateCommand::Run() {
   if (out == nullptr) {
     return Status::IoError("cannot create " + output_ + ": " + std::strerror(errno));
   }
-  const bool with_distance = max_distance_m_ > 0;
   const bool lon_lat_input = crs->kind() != InputCrs::Kind::kProj;
-  std::string text = "id,status,on_boundary";
-  for (const Level& level : hierarchy.levels()) {
-    text += ',';
-    AppendCsvField(text, level.name);
-  }
-  text += with_distance ? ",distance_m\n" : "\n";
+  LocationCsv csv(index, /*with_distance=*/max_distance_m_ > 0);
+  std::string text;
+  csv.AppendHeader(text);
 
   // One chunk at a time: parse, convert, locate (all cores), format, write.
-  std::string ids;  // the chunk's ids, back to back
+  std::string ids;  // the chunk's ids as CSV fields, back to back
   std::vector<size_t> id_ends;
+  std::vector<std::string_view> id_fields;
   std::vector<size_t> line_numbers;
   std::vector<Point> points;
   std::vector<Point> converted;
   std::vector<uint8_t> ok;
   std::vector<Location> locations;
-  std::vector<RegionId> chain(hierarchy.level_count());
   const LocateOptions options{.max_distance_m = max_distance_m_, .threads = threads_};
   size_t unassigned = 0;
   bool more = true;
@@ -323,7 +308,7 @@ Result<Outcome> LocateCommand::Run() {
         BadLine(line_number, error);
         continue;
       }
-      ids += fields[id_column];
+      LocationCsv::AppendField(ids, fields[id_column]);
       id_ends.push_back(ids.size());
       line_numbers.push_back(line_number);
       points.push_back(p);
@@ -350,38 +335,24 @@ Result<Outcome> LocateCommand::Run() {
     locations.resize(points.size());
     index.LocateBatch(points, locations, options);
 
+    // Rows for the points located (a point that failed conversion was reported as a bad line).
+    id_fields.clear();
     size_t id_begin = 0;
+    size_t kept = 0;
     for (size_t i = 0; i < points.size(); ++i) {
       const std::string_view id(ids.data() + id_begin, id_ends[i] - id_begin);
       id_begin = id_ends[i];
       if (!ok[i]) continue;
       const Location& where = locations[i];
-      const bool assigned_unit = where.status == LocateStatus::kInside ||
-                                 where.status == LocateStatus::kBoundary ||
-                                 where.nearest != kNoRegion;
-      if (!assigned_unit) ++unassigned;
-      AppendCsvField(text, id);
-      text += ',';
-      text += LocateStatusName(where.status);
-      text += where.on_boundary ? ",true" : ",false";
-      index.Chain(where.assigned(), chain);
-      for (RegionId r : chain) {
-        text += ',';
-        if (r != kNoRegion) AppendCsvField(text, hierarchy.code(r));
+      if (where.status != LocateStatus::kInside && where.status != LocateStatus::kBoundary &&
+          where.nearest == kNoRegion) {
+        ++unassigned;
       }
-      if (with_distance) {
-        if (where.status == LocateStatus::kInside || where.status == LocateStatus::kBoundary) {
-          text += ",0";
-        } else if (where.nearest != kNoRegion) {
-          char number[32];
-          std::snprintf(number, sizeof number, ",%.2f", where.distance_m);
-          text += number;
-        } else {
-          text += ',';
-        }
-      }
-      text += '\n';
+      id_fields.push_back(id);
+      locations[kept++] = where;
     }
+    locations.resize(kept);
+    csv.AppendRows(id_fields, locations, text);
     if (std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()) {
       return Status::IoError("cannot write " + (output_ == "-" ? std::string("stdout") : output_));
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <mutex>
@@ -30,28 +31,27 @@ using Peer = Pistache::Tcp::Peer;
 // allocator's free memory is returned to the system.
 constexpr int64_t kTrimAfterClosedConnections = 1000;
 
-// Pieces of a streamed body are handed to the network once this much is pending.
-constexpr size_t kStreamFlushBytes = 256 << 10;
+// A request body with at least this many bytes still to come is collected by the handler itself
+// (GuardedParser::body) instead of Pistache's parser, which copies a body byte by byte twice.
+constexpr size_t kDirectBodyBytes = 64 << 10;
 
-// A response header with any name (Pistache writes only typed headers, not raw ones).
-class ResponseHeader final : public Http::Header::Header {
- public:
-  ResponseHeader(std::string name, std::string value)
-      : name_(std::move(name)),
-        value_(std::move(value)),
-        hash_(Http::Header::detail::hash(name_.c_str())) {}
-  const char* name() const override { return name_.c_str(); }
-  void write(std::ostream& os) const override { os << value_; }
-  uint64_t hash() const override { return hash_; }
+// Answers are written whole by this handler, head and body in one buffer, rather than through
+// Pistache's ResponseWriter, which builds a map of header objects and formats it with an ostream.
+void AppendHeader(std::string& head, std::string_view name, std::string_view value) {
+  head += name;
+  head += ": ";
+  head += value;
+  head += "\r\n";
+}
 
- private:
-  std::string name_;
-  std::string value_;
-  uint64_t hash_;
-};
-
-void AddHeader(Http::Header::Collection& headers, std::string name, std::string value) {
-  headers.add(std::make_shared<ResponseHeader>(std::move(name), std::move(value)));
+// Returns e.g. "HTTP/1.1 404 Not Found\r\n".
+std::string StatusLine(int status) {
+  std::string line = "HTTP/1.1 ";
+  line += std::to_string(status);
+  line += ' ';
+  line += Http::codeString(static_cast<Http::Code>(status));
+  line += "\r\n";
+  return line;
 }
 
 // A parser step that parses nothing. Its id is none of Pistache's three, and Pistache's idle
@@ -87,7 +87,31 @@ class GuardedParser final : public Http::RequestParser {
     buffered = 0;
   }
 
+  // Takes over collecting the body of the request being parsed, whose Content-Length is
+  // `length`: what Pistache's body step read so far, then the rest as it comes (AddBody).
+  void CollectBody(size_t length) {
+    body = std::as_const(request).body();
+    body.reserve(length);
+    body_missing = length - body.size();
+  }
+  // Appends the next bytes of a body being collected; returns how many it took.
+  size_t AddBody(const char* data, size_t size) {
+    const size_t take = std::min(size, body_missing);
+    body.append(data, take);
+    body_missing -= take;
+    return take;
+  }
+  // Ends the request: hands out the collected body (empty if Pistache's parser read it).
+  std::string TakeBody() {
+    std::string taken = std::move(body);
+    body.clear();
+    body_missing = 0;
+    return taken;
+  }
+
   size_t buffered = 0;      // bytes fed since the current request began
+  std::string body;         // the body, when collected here (CollectBody)
+  size_t body_missing = 0;  // > 0 while collecting: the bytes still to come
   bool discarding = false;  // a request was refused: ignore everything until the peer closes
   bool held = false;        // Hold() is in effect (reactor thread only)
   std::mutex deferred_mutex;
@@ -216,8 +240,8 @@ class HttpHandler;
 // (`http`'s views point into `request`).
 struct DeferredRequest {
   Http::Request request;
+  std::string body;  // when collected by the handler, else empty and the request holds it
   HttpRequest http;
-  Http::ResponseWriter writer;
   std::weak_ptr<Peer> peer;
   std::shared_ptr<GuardedParser> parser;
   std::shared_ptr<ServiceState> state;
@@ -235,7 +259,7 @@ class HttpHandler final : public Http::Handler {
   // Unused: onInput below dispatches itself. Kept because Http::Handler requires it.
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
     const std::shared_ptr<Peer> peer = writer.getPeer();
-    Serve(Http::Request(request), std::move(writer), peer, nullptr);
+    Serve(Http::Request(request), std::string(), peer, nullptr);
   }
 
   void onConnection(const std::shared_ptr<Peer>& peer) override {
@@ -279,6 +303,13 @@ class HttpHandler final : public Http::Handler {
     }
     const ServerOptions& options = state_->context->options;
     parser.buffered += size;
+    if (parser.body_missing > 0) {
+      const size_t taken = parser.AddBody(data, size);
+      if (parser.body_missing > 0) return;
+      Complete(peer, parser_ptr);
+      if (taken < size) onInput(data + taken, size - taken, peer);  // a pipelined request
+      return;
+    }
     try {
       if (!parser.feed(data, size)) {
         Refuse(peer, parser, HttpError::kPayloadTooLarge, "the request exceeds the size limit");
@@ -299,6 +330,13 @@ class HttpHandler final : public Http::Handler {
         if ((length && length->value() > limit) ||
             std::as_const(parser.request).body().size() > limit) {
           RefuseBody(peer, parser);
+          return;
+        }
+        const bool chunked =
+            parser.request.headers().tryGet<Http::Header::TransferEncoding>() != nullptr;
+        if (length && !chunked &&
+            length->value() - std::as_const(parser.request).body().size() >= kDirectBodyBytes) {
+          parser.CollectBody(length->value());
         }
         return;
       }
@@ -321,16 +359,21 @@ class HttpHandler final : public Http::Handler {
       return;
     }
 
-    Http::Request request = std::move(parser.request);
-    parser.reset();
-    parser.buffered = 0;
-    peer->setIdle(false);  // as Pistache's own input step does: a request is being answered
-    request.copyAddress(peer->address());
-    Http::ResponseWriter writer(request.version(), transport(), this, peer);
-    Serve(std::move(request), std::move(writer), peer, std::move(parser_ptr));
+    Complete(peer, std::move(parser_ptr));
   }
 
  private:
+  // Answers the request `parser` has read whole, and readies it for the next.
+  void Complete(const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser) {
+    Http::Request request = std::move(parser->request);
+    std::string body = parser->TakeBody();
+    parser->reset();
+    parser->buffered = 0;
+    peer->setIdle(false);  // as Pistache's own input step does: a request is being answered
+    request.copyAddress(peer->address());
+    Serve(std::move(request), std::move(body), peer, std::move(parser));
+  }
+
   // Returns the largest body `request` may have: max_upload_bytes for a draft upload (POST
   // /v1/drafts on a server with a store) by a planner, else max_body_bytes. Decided from the
   // headers, so a client without a planner's key can never make the server buffer an upload.
@@ -375,11 +418,13 @@ class HttpHandler final : public Http::Handler {
     const auto start = std::chrono::steady_clock::now();
     const HttpMethod method = ToMethod(parser.request.method());
     const std::string path = parser.request.resource();
-    Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
-    AddCommonHeaders(writer.headers(), reply, /*keep_alive=*/false);
+    std::string answer = Head(reply, /*keep_alive=*/false);
+    AppendHeader(answer, "Content-Length", std::to_string(reply.body.size()));
+    answer += "\r\n";
+    answer += reply.body;
     const size_t bytes = reply.body.size();
-    AfterWritten(writer.send(static_cast<Http::Code>(reply.status), reply.body),
-                 /*keep_alive=*/false, peer);
+    WriteLast(std::move(answer), /*keep_alive=*/false, peer);
+    parser.TakeBody();
     parser.reset();
     parser.buffered = 0;
     parser.discarding = true;
@@ -407,20 +452,32 @@ class HttpHandler final : public Http::Handler {
         });
   }
 
-  void AddCommonHeaders(Http::Header::Collection& headers, const Reply& reply, bool keep_alive) {
+  // Returns the status line and the headers every answer carries.
+  std::string Head(const Reply& reply, bool keep_alive) const {
     const ServerOptions& options = state_->context->options;
-    if (!reply.content_type.empty()) AddHeader(headers, "Content-Type", reply.content_type);
-    for (const auto& [name, value] : reply.headers) AddHeader(headers, name, value);
+    std::string head = StatusLine(reply.status);
+    if (!reply.content_type.empty()) AppendHeader(head, "Content-Type", reply.content_type);
+    for (const auto& [name, value] : reply.headers) AppendHeader(head, name, value);
     if (!options.cors_origin.empty()) {
-      AddHeader(headers, "Access-Control-Allow-Origin", options.cors_origin);
-      AddHeader(headers, "Access-Control-Expose-Headers", "Wangge-Dataset-Version");
+      AppendHeader(head, "Access-Control-Allow-Origin", options.cors_origin);
+      AppendHeader(head, "Access-Control-Expose-Headers", "Wangge-Dataset-Version");
     }
-    AddHeader(headers, "Connection", keep_alive ? "keep-alive" : "close");
+    AppendHeader(head, "Connection", keep_alive ? "keep-alive" : "close");
+    return head;
   }
 
-  // Answers `request`, here or (a slow route, when `parser` is given) on a worker.
-  void Serve(Http::Request&& request, Http::ResponseWriter writer,
-             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser) {
+  // Hands the last bytes of an answer to the network; the connection may idle once they are out.
+  void WriteLast(std::string bytes, bool keep_alive, const std::shared_ptr<Peer>& peer) {
+    peer->setIdle(true);  // as Pistache's ResponseWriter does
+    const size_t size = bytes.size();
+    AfterWritten(transport()->asyncWrite(peer->fd(), Pistache::RawBuffer(std::move(bytes), size)),
+                 keep_alive, peer);
+  }
+
+  // Answers `request`, here or (a slow route, when `parser` is given) on a worker. `body` is the
+  // request's body if the handler collected it, else empty.
+  void Serve(Http::Request&& request, std::string body, const std::shared_ptr<Peer>& peer,
+             std::shared_ptr<GuardedParser> parser) {
     const auto start = std::chrono::steady_clock::now();
     ServiceState& state = *state_;
     state.in_flight.fetch_add(1, std::memory_order_relaxed);
@@ -432,9 +489,10 @@ class HttpHandler final : public Http::Handler {
       if (Status s = Convert(request, state.context->options, &http_request); !s.ok()) {
         reply = ErrorReply(s);
       } else {
+        if (!body.empty()) http_request.body = body;
         route = MatchRoute(state.routes, http_request);
         if (parser && state.workers && state.routes.IsSlow(route, http_request)) {
-          if (Defer(request, http_request, writer, peer, std::move(parser), route, start)) {
+          if (Defer(request, body, http_request, peer, std::move(parser), route, start)) {
             return;  // counted in flight until the worker has handed its answer over
           }
           reply = ErrorReply(HttpError::kUnavailable,
@@ -447,7 +505,7 @@ class HttpHandler final : public Http::Handler {
       }
       const bool keep_alive =
           WantsKeepAlive(request) && !state.draining.load(std::memory_order_relaxed);
-      bytes = Send(writer, reply, http_request, keep_alive, peer);
+      bytes = Send(reply, http_request, keep_alive, peer);
     } catch (const std::exception& e) {
       std::cerr << "wangge serve: internal error answering " << request.resource() << ": "
                 << e.what() << "\n";
@@ -462,12 +520,12 @@ class HttpHandler final : public Http::Handler {
 
   // Hands the request to a worker; returns false, leaving the arguments as they were, if the
   // queue is full.
-  bool Defer(Http::Request& request, HttpRequest& http_request, Http::ResponseWriter& writer,
+  bool Defer(Http::Request& request, std::string& body, HttpRequest& http_request,
              const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser, size_t route,
              std::chrono::steady_clock::time_point start) {
     auto task = std::make_shared<DeferredRequest>(DeferredRequest{.request = std::move(request),
+                                                                  .body = std::move(body),
                                                                   .http = std::move(http_request),
-                                                                  .writer = std::move(writer),
                                                                   .peer = peer,
                                                                   .parser = std::move(parser),
                                                                   .state = state_,
@@ -476,7 +534,8 @@ class HttpHandler final : public Http::Handler {
                                                                   .start = start});
     // Moving a std::string may move its characters (short strings): point the views again.
     task->http.path = task->request.resource();
-    task->http.body = std::as_const(task->request).body();
+    task->http.body = task->body.empty() ? std::string_view(std::as_const(task->request).body())
+                                         : std::string_view(task->body);
     GuardedParser& held = *task->parser;
     held.Hold();
     {
@@ -491,10 +550,11 @@ class HttpHandler final : public Http::Handler {
     }
     held.Release();
     request = std::move(task->request);
+    body = std::move(task->body);
     http_request = std::move(task->http);
     http_request.path = request.resource();
-    http_request.body = std::as_const(request).body();
-    writer = std::move(task->writer);
+    http_request.body =
+        body.empty() ? std::string_view(std::as_const(request).body()) : std::string_view(body);
     return false;
   }
 
@@ -533,7 +593,7 @@ class HttpHandler final : public Http::Handler {
         const bool keep_alive = !task.parser->pipelined && WantsKeepAlive(task.request) &&
                                 !state.draining.load(std::memory_order_relaxed);
         try {
-          bytes = task.handler->Send(task.writer, reply, task.http, keep_alive, peer);
+          bytes = task.handler->Send(reply, task.http, keep_alive, peer);
         } catch (const std::exception& e) {
           std::cerr << "wangge serve: internal error answering " << task.request.resource() << ": "
                     << e.what() << "\n";
@@ -558,51 +618,59 @@ class HttpHandler final : public Http::Handler {
     return query;
   }
 
-  // Writes `reply`; returns the body bytes sent (after compression).
-  size_t Send(Http::ResponseWriter& writer, Reply& reply, const HttpRequest& request,
-              bool keep_alive, const std::shared_ptr<Peer>& peer) {
-    if (request.method == HttpMethod::kHead) {  // the GET answer's head only
+  // Writes `reply`; returns the body bytes sent (after compression). REQUIRES: peer.
+  size_t Send(Reply& reply, const HttpRequest& request, bool keep_alive,
+              const std::shared_ptr<Peer>& peer) {
+    const bool head_only = request.method == HttpMethod::kHead;  // the GET answer's head only
+    if (head_only && reply.producer) {  // a streamed length is not known in advance
       reply.body.clear();
       reply.producer = nullptr;
     }
     const ServerOptions& options = state_->context->options;
-    auto& headers = writer.headers();
-    AddCommonHeaders(headers, reply, keep_alive);
     const bool compressible = options.gzip && Compressible(reply.content_type);
     const bool gzip = compressible && AcceptsGzip(request) &&
                       (reply.producer || reply.body.size() >= options.gzip_min_bytes);
-    if (compressible) AddHeader(headers, "Vary", "Accept-Encoding");
-    if (gzip) AddHeader(headers, "Content-Encoding", "gzip");
-    const auto code = static_cast<Http::Code>(reply.status);
+    std::string head = Head(reply, keep_alive);
+    if (compressible) AppendHeader(head, "Vary", "Accept-Encoding");
+    if (gzip) AppendHeader(head, "Content-Encoding", "gzip");
 
     if (!reply.producer) {
       if (gzip) reply.body = GzipCompress(reply.body);
-      AfterWritten(writer.send(code, reply.body.data(), reply.body.size()), keep_alive, peer);
-      return reply.body.size();
+      if (reply.status != 204 && reply.status != 304) {
+        AppendHeader(head, "Content-Length", std::to_string(reply.body.size()));
+      }
+      head += "\r\n";
+      if (!head_only) head += reply.body;
+      WriteLast(std::move(head), keep_alive, peer);
+      return head_only ? 0 : reply.body.size();
     }
 
-    Http::ResponseStream stream = writer.stream(code, kStreamFlushBytes + (64 << 10));
+    // The head, then each piece of the body as one chunk, straight to the transport.
+    AppendHeader(head, "Transfer-Encoding", "chunked");
+    head += "\r\n";
+    const size_t head_size = head.size();
+    transport()->asyncWrite(peer->fd(), Pistache::RawBuffer(std::move(head), head_size));
     std::optional<GzipStream> compressor;
     if (gzip) compressor.emplace();
     size_t bytes = 0;
-    size_t pending = 0;
     std::string compressed;
-    auto emit = [&](const std::string& piece, bool finish) {
-      std::string_view out = piece;
+    auto emit = [&](std::string& piece, bool finish) {
+      std::string* out = &piece;
       if (compressor) {
         compressed.clear();
         compressor->Write(piece, finish, &compressed);
-        out = compressed;
+        out = &compressed;
       }
-      if (!out.empty()) {
-        stream.write(out.data(), static_cast<std::streamsize>(out.size()));
-        bytes += out.size();
-        pending += out.size();
-      }
-      if (pending >= kStreamFlushBytes) {
-        stream.flush();
-        pending = 0;
-      }
+      if (out->empty()) return;
+      bytes += out->size();
+      char size_line[24];
+      const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", out->size());
+      transport()->asyncWrite(peer->fd(), Pistache::RawBuffer(size_line, static_cast<size_t>(n)));
+      *out += "\r\n";
+      const size_t length = out->size();
+      transport()->asyncWrite(peer->fd(), Pistache::RawBuffer(std::move(*out), length));
+      out->clear();
+      transport()->flush();
     };
     emit(reply.body, false);
     std::string piece;
@@ -611,15 +679,9 @@ class HttpHandler final : public Http::Handler {
       more = reply.producer(piece);
       emit(piece, !more);
     }
-    // The last chunk goes through the transport itself (not ResponseStream::ends()) for a promise
-    // that resolves once everything before it is written.
-    stream.flush();
-    if (peer) {
-      peer->setIdle(true);  // as Pistache's send() does: the connection may idle now
-      AfterWritten(transport()->asyncWrite(peer->fd(), Pistache::RawBuffer("0\r\n\r\n", 5)),
-                   keep_alive, peer);
-      transport()->flush();
-    }
+    // The last chunk's promise resolves once everything before it is written.
+    WriteLast("0\r\n\r\n", keep_alive, peer);
+    transport()->flush();
     return bytes;
   }
 

@@ -25,6 +25,7 @@
 #include "server/locate_input.h"
 #include "server/params.h"
 #include "wangge/crs/input_crs.h"
+#include "wangge/locate/location_csv.h"
 
 namespace wangge::server {
 namespace {
@@ -106,78 +107,10 @@ class AnswerWriter {
     }
   }
 
-  // Appends one CSV row's fields after the id, as `wangge locate` writes them:
-  // ,status,on_boundary,code,code,...[,distance_m]
-  void AppendCsv(std::string& out, const Location& where, bool with_distance) {
-    const Hierarchy& h = snapshot_.hierarchy();
-    const std::string_view status = LocateStatusName(where.status);
-    const std::string_view boundary = where.on_boundary ? ",true" : ",false";
-    Chain(where);
-    // The hot path of a CSV batch: size the row once, then copy (codes rarely need quoting).
-    codes_.clear();
-    size_t size = 1 + status.size() + boundary.size() + chain_.size();
-    bool plain = true;
-    for (RegionId r : chain_) {
-      const std::string_view code = r == kNoRegion ? std::string_view() : h.code(r);
-      for (char c : code) plain = plain && c != ',' && c != '"' && c != '\r' && c != '\n';
-      codes_.push_back(code);
-      size += code.size();
-    }
-    if (plain) {
-      size_t at = out.size();
-      out.resize(at + size);
-      char* p = out.data() + at;
-      *p++ = ',';
-      p = std::copy(status.begin(), status.end(), p);
-      p = std::copy(boundary.begin(), boundary.end(), p);
-      for (std::string_view code : codes_) {
-        *p++ = ',';
-        p = std::copy(code.begin(), code.end(), p);
-      }
-    } else {
-      out += ',';
-      out += status;
-      out += boundary;
-      for (std::string_view code : codes_) {
-        out += ',';
-        AppendCsvField(out, code);
-      }
-    }
-    if (with_distance) {
-      if (where.status == LocateStatus::kInside || where.status == LocateStatus::kBoundary) {
-        out += ",0";
-      } else if (where.nearest != kNoRegion) {
-        char number[32];
-        std::snprintf(number, sizeof number, ",%.2f", where.distance_m);
-        out += number;
-      } else {
-        out += ',';
-      }
-    }
-    out += '\n';
-  }
-
-  static void AppendCsvField(std::string& out, std::string_view text) {
-    // (A plain loop: find_first_of calls memchr once per character.)
-    bool plain = true;
-    for (char c : text) plain = plain && c != ',' && c != '"' && c != '\r' && c != '\n';
-    if (plain) {
-      out += text;
-      return;
-    }
-    out += '"';
-    for (char c : text) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    out += '"';
-  }
-
  private:
   const Snapshot& snapshot_;
   std::vector<std::string> keys_;
   std::vector<RegionId> chain_;
-  std::vector<std::string_view> codes_;
 };
 
 // Converts points from the request's CRS in place; a point that cannot be converted becomes NaN
@@ -196,6 +129,7 @@ struct BatchState {
   Settings settings;
   Metrics* metrics = nullptr;
   AnswerWriter writer;
+  LocationCsv csv;
   size_t next = 0;
   std::vector<Location> locations;
 
@@ -204,7 +138,8 @@ struct BatchState {
         batch(std::move(b)),
         settings(std::move(st)),
         metrics(m),
-        writer(*snapshot) {}
+        writer(*snapshot),
+        csv(snapshot->point_index(), settings.options.max_distance_m > 0) {}
 
   // Locates the next chunk; returns its range.
   std::pair<size_t, size_t> LocateChunk() {
@@ -229,7 +164,9 @@ struct BatchState {
 bool ProduceJson(BatchState& state, std::string& out) {
   const auto [begin, end] = state.LocateChunk();
   out.reserve(out.size() + (end - begin) * 400);
+  const PointIndex& index = state.snapshot->point_index();
   for (size_t i = begin; i < end; ++i) {
+    index.PrefetchAnswers(state.locations, i - begin);
     if (i > 0) out += ',';
     out += '{';
     if (!state.batch.ids[i].empty()) {
@@ -248,11 +185,8 @@ bool ProduceJson(BatchState& state, std::string& out) {
 bool ProduceCsv(BatchState& state, std::string& out) {
   const auto [begin, end] = state.LocateChunk();
   out.reserve(out.size() + (end - begin) * 120);
-  const bool with_distance = state.settings.options.max_distance_m > 0;
-  for (size_t i = begin; i < end; ++i) {
-    out += state.batch.ids[i];
-    state.writer.AppendCsv(out, state.locations[i - begin], with_distance);
-  }
+  state.csv.AppendRows(std::span(state.batch.ids).subspan(begin, end - begin), state.locations,
+                       out);
   return !state.done();
 }
 
@@ -346,12 +280,7 @@ Reply HandleLocatePost(const Context& context, const HttpRequest& request) {
   switch (state->batch.format) {
     case PointBatch::Format::kCsv: {
       reply.content_type = "text/csv; charset=utf-8";
-      reply.body = "id,status,on_boundary";
-      for (const Level& level : snapshot.hierarchy().levels()) {
-        reply.body += ',';
-        AnswerWriter::AppendCsvField(reply.body, level.name);
-      }
-      reply.body += state->settings.options.max_distance_m > 0 ? ",distance_m\n" : "\n";
+      state->csv.AppendHeader(reply.body);
       if (!state->done())
         reply.producer = [state](std::string& out) { return ProduceCsv(*state, out); };
       break;

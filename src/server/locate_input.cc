@@ -11,6 +11,7 @@
 
 #include "server/http_status.h"
 #include "server/json_text.h"
+#include "wangge/base/parse_double.h"
 
 namespace wangge::server {
 namespace {
@@ -107,7 +108,7 @@ class JsonScanner {
       if (pos_ >= text_.size() || !IsDigit(text_[pos_])) return Malformed("digits in exponent");
       while (pos_ < text_.size() && IsDigit(text_[pos_])) ++pos_;
     }
-    const auto result = std::from_chars(text_.data() + begin, text_.data() + pos_, *value);
+    const auto result = ParseDouble(text_.data() + begin, text_.data() + pos_, *value);
     if (result.ec == std::errc::result_out_of_range) *value = kNaN;  // e.g. 1e999
     return Status::Ok();
   }
@@ -353,7 +354,7 @@ Status CsvNumber(std::string_view field, size_t line, std::string_view name, dou
   const char* begin = text.data();
   const char* end = text.data() + text.size();
   if (begin != end && *begin == '+') ++begin;
-  const auto result = std::from_chars(begin, end, *value);
+  const auto result = ParseDouble(begin, end, *value);
   if (text.empty() || result.ptr != end ||
       (result.ec != std::errc() && result.ec != std::errc::result_out_of_range)) {
     return Status::DataError("line " + std::to_string(line) + ": " + std::string(name) + " " +

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "wangge/base/parse_double.h"
+
 namespace wangge::server {
 namespace {
 
@@ -44,7 +46,7 @@ Result<double> ParseNumber(std::string_view name, std::string_view text) {
   const bool starts_like_number =
       !text.empty() &&
       (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-' || text[0] == '.');
-  const auto result = std::from_chars(begin, end, value);
+  const auto result = ParseDouble(begin, end, value);
   if (!starts_like_number || result.ec != std::errc() || result.ptr != end ||
       !std::isfinite(value)) {
     return Status::InvalidArgument(std::string(name) + " must be a finite number, got " +

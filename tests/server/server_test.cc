@@ -876,5 +876,40 @@ TEST_F(ServerTest, LargeBatchIsStreamedInChunksAndComplete) {
   EXPECT_THAT(response.body, HasSubstr("\n0,inside,false,350302,350302002,350302002001\n"));
 }
 
+// A body big enough for the handler to collect itself, arriving in pieces: read whole, answered,
+// and the connection goes on to the next request.
+TEST_F(ServerTest, ALargeBodyArrivingInPiecesIsReadWholeAndTheConnectionGoesOn) {
+  std::string csv = "id,lon,lat\n";
+  const int n = 20'000;
+  for (int i = 0; i < n; ++i) csv += std::to_string(i) + ",119.01,25.405\n";
+  ASSERT_GT(csv.size(), size_t{200'000});
+  RawConnection raw(server_->port());
+  ASSERT_TRUE(
+      raw.Send("POST /v1/locate HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+               "Content-Length: " +
+               std::to_string(csv.size()) + "\r\n\r\n" + csv.substr(0, 1000)));
+  for (size_t at = 1000; at < csv.size(); at += 50'000) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(raw.Send(std::string_view(csv).substr(at, 50'000)));
+  }
+  ASSERT_TRUE(raw.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  const std::string answers = raw.ReadAll();
+  EXPECT_THAT(answers, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answers, HasSubstr("\n0,inside,false,350302,350302001,350302001001\n"));
+  EXPECT_THAT(answers, HasSubstr("\n19999,inside,false,350302,350302001,350302001001\n"));
+  const size_t second = answers.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << "no answer to the request after the large one";
+  // The first answer's chunked body, unframed: the header line and one row per point.
+  std::string rows;
+  for (size_t at = answers.find("\r\n\r\n") + 4; at < second;) {
+    const size_t line_end = answers.find("\r\n", at);
+    const size_t size = std::stoul(answers.substr(at, line_end - at), nullptr, 16);
+    if (size == 0) break;
+    rows += answers.substr(line_end + 2, size);
+    at = line_end + 2 + size + 2;
+  }
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), n + 1);
+}
+
 }  // namespace
 }  // namespace wangge::server
