@@ -1,6 +1,8 @@
 #include "server/http_handler.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -113,7 +115,10 @@ class GuardedParser final : public Http::RequestParser {
   std::string body;         // the body, when collected here (CollectBody)
   size_t body_missing = 0;  // > 0 while collecting: the bytes still to come
   bool discarding = false;  // a request was refused: ignore everything until the peer closes
-  bool held = false;        // Hold() is in effect (reactor thread only)
+  // Answers handed to Pistache's transport queue and not yet written out. While there are any,
+  // a new answer must queue behind them.
+  std::atomic<int> queued_answers = 0;
+  bool held = false;  // Hold() is in effect (reactor thread only)
   std::mutex deferred_mutex;
   bool deferred = false;   // under deferred_mutex: a worker is answering this connection
   bool pipelined = false;  // under deferred_mutex: more input came meanwhile (it is discarded)
@@ -423,7 +428,7 @@ class HttpHandler final : public Http::Handler {
     answer += "\r\n";
     answer += reply.body;
     const size_t bytes = reply.body.size();
-    WriteLast(std::move(answer), /*keep_alive=*/false, peer);
+    WriteLast(std::move(answer), /*keep_alive=*/false, peer, nullptr, /*on_reactor=*/true);
     parser.TakeBody();
     parser.reset();
     parser.buffered = 0;
@@ -432,24 +437,27 @@ class HttpHandler final : public Http::Handler {
            start);
   }
 
-  // Counts the answer as being written until `written` settles (Shutdown waits for that), then,
-  // unless `keep_alive`, ends the connection's sending side: a FIN after the answer, after which
-  // the client closes and Pistache frees the connection.
+  // Counts the answer as being written until `written` settles (Shutdown waits for that; so does
+  // a later answer on the connection, through `parser`'s queued_answers, which the caller raised),
+  // then, unless `keep_alive`, ends the connection's sending side: a FIN after the answer, after
+  // which the client closes and Pistache frees the connection.
   void AfterWritten(Pistache::Async::Promise<ssize_t> written, bool keep_alive,
-                    const std::shared_ptr<Peer>& peer) {
+                    const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser) {
     std::shared_ptr<ServiceState> state = state_;
     state->pending_writes.fetch_add(1, std::memory_order_relaxed);
     std::weak_ptr<Peer> weak = peer;
+    auto settled = [state, parser] {
+      if (parser) parser->queued_answers.fetch_sub(1);
+      state->pending_writes.fetch_sub(1, std::memory_order_relaxed);
+    };
     written.then(
-        [state, weak, keep_alive](ssize_t) {
+        [weak, keep_alive, settled](ssize_t) {
           if (!keep_alive) {
             if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
           }
-          state->pending_writes.fetch_sub(1, std::memory_order_relaxed);
+          settled();
         },
-        [state](std::exception_ptr&) {
-          state->pending_writes.fetch_sub(1, std::memory_order_relaxed);
-        });
+        [settled](std::exception_ptr&) { settled(); });
   }
 
   // Returns the status line and the headers every answer carries.
@@ -467,11 +475,33 @@ class HttpHandler final : public Http::Handler {
   }
 
   // Hands the last bytes of an answer to the network; the connection may idle once they are out.
-  void WriteLast(std::string bytes, bool keep_alive, const std::shared_ptr<Peer>& peer) {
+  // On the reactor thread, with no earlier answer of the connection still queued, they go straight
+  // to the socket: one send() and no copy for an answer the socket buffer takes whole (most of
+  // them). The rest, and answers from a worker, queue on Pistache's transport.
+  void WriteLast(std::string bytes, bool keep_alive, const std::shared_ptr<Peer>& peer,
+                 const std::shared_ptr<GuardedParser>& parser, bool on_reactor) {
     peer->setIdle(true);  // as Pistache's ResponseWriter does
+    if (on_reactor && parser && parser->queued_answers.load() == 0) {
+      const ssize_t sent = ::send(peer->fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (sent == static_cast<ssize_t>(bytes.size())) {
+        if (!keep_alive) ::shutdown(peer->fd(), SHUT_WR);
+        return;
+      }
+      // A broken connection: Pistache closes it when it sees the error.
+      if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return;
+      if (sent > 0) bytes.erase(0, static_cast<size_t>(sent));
+    }
+    if (parser) parser->queued_answers.fetch_add(1);
+    QueueLast(std::move(bytes), keep_alive, peer, parser);
+  }
+
+  // Queues the last bytes of an answer on Pistache's transport. REQUIRES: the caller counted the
+  // answer in `parser`'s queued_answers (if any).
+  void QueueLast(std::string bytes, bool keep_alive, const std::shared_ptr<Peer>& peer,
+                 std::shared_ptr<GuardedParser> parser) {
     const size_t size = bytes.size();
     AfterWritten(transport()->asyncWrite(peer->fd(), Pistache::RawBuffer(std::move(bytes), size)),
-                 keep_alive, peer);
+                 keep_alive, peer, std::move(parser));
   }
 
   // Answers `request`, here or (a slow route, when `parser` is given) on a worker. `body` is the
@@ -492,7 +522,7 @@ class HttpHandler final : public Http::Handler {
         if (!body.empty()) http_request.body = body;
         route = MatchRoute(state.routes, http_request);
         if (parser && state.workers && state.routes.IsSlow(route, http_request)) {
-          if (Defer(request, body, http_request, peer, std::move(parser), route, start)) {
+          if (Defer(request, body, http_request, peer, parser, route, start)) {
             return;  // counted in flight until the worker has handed its answer over
           }
           reply = ErrorReply(HttpError::kUnavailable,
@@ -505,7 +535,7 @@ class HttpHandler final : public Http::Handler {
       }
       const bool keep_alive =
           WantsKeepAlive(request) && !state.draining.load(std::memory_order_relaxed);
-      bytes = Send(reply, http_request, keep_alive, peer);
+      bytes = Send(reply, http_request, keep_alive, peer, parser, /*on_reactor=*/true);
     } catch (const std::exception& e) {
       std::cerr << "wangge serve: internal error answering " << request.resource() << ": "
                 << e.what() << "\n";
@@ -521,8 +551,8 @@ class HttpHandler final : public Http::Handler {
   // Hands the request to a worker; returns false, leaving the arguments as they were, if the
   // queue is full.
   bool Defer(Http::Request& request, std::string& body, HttpRequest& http_request,
-             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser> parser, size_t route,
-             std::chrono::steady_clock::time_point start) {
+             const std::shared_ptr<Peer>& peer, std::shared_ptr<GuardedParser>& parser,
+             size_t route, std::chrono::steady_clock::time_point start) {
     auto task = std::make_shared<DeferredRequest>(DeferredRequest{.request = std::move(request),
                                                                   .body = std::move(body),
                                                                   .http = std::move(http_request),
@@ -551,6 +581,7 @@ class HttpHandler final : public Http::Handler {
     held.Release();
     request = std::move(task->request);
     body = std::move(task->body);
+    parser = std::move(task->parser);
     http_request = std::move(task->http);
     http_request.path = request.resource();
     http_request.body =
@@ -593,7 +624,8 @@ class HttpHandler final : public Http::Handler {
         const bool keep_alive = !task.parser->pipelined && WantsKeepAlive(task.request) &&
                                 !state.draining.load(std::memory_order_relaxed);
         try {
-          bytes = task.handler->Send(reply, task.http, keep_alive, peer);
+          bytes = task.handler->Send(reply, task.http, keep_alive, peer, task.parser,
+                                     /*on_reactor=*/false);
         } catch (const std::exception& e) {
           std::cerr << "wangge serve: internal error answering " << task.request.resource() << ": "
                     << e.what() << "\n";
@@ -618,9 +650,11 @@ class HttpHandler final : public Http::Handler {
     return query;
   }
 
-  // Writes `reply`; returns the body bytes sent (after compression). REQUIRES: peer.
+  // Writes `reply` to `peer`, whose parser is `parser` (null when unknown), from the reactor
+  // thread or a worker; returns the body bytes sent (after compression). REQUIRES: peer.
   size_t Send(Reply& reply, const HttpRequest& request, bool keep_alive,
-              const std::shared_ptr<Peer>& peer) {
+              const std::shared_ptr<Peer>& peer, const std::shared_ptr<GuardedParser>& parser,
+              bool on_reactor) {
     const bool head_only = request.method == HttpMethod::kHead;  // the GET answer's head only
     if (head_only && reply.producer) {  // a streamed length is not known in advance
       reply.body.clear();
@@ -641,7 +675,7 @@ class HttpHandler final : public Http::Handler {
       }
       head += "\r\n";
       if (!head_only) head += reply.body;
-      WriteLast(std::move(head), keep_alive, peer);
+      WriteLast(std::move(head), keep_alive, peer, parser, on_reactor);
       return head_only ? 0 : reply.body.size();
     }
 
@@ -649,6 +683,7 @@ class HttpHandler final : public Http::Handler {
     AppendHeader(head, "Transfer-Encoding", "chunked");
     head += "\r\n";
     const size_t head_size = head.size();
+    if (parser) parser->queued_answers.fetch_add(1);
     transport()->asyncWrite(peer->fd(), Pistache::RawBuffer(std::move(head), head_size));
     std::optional<GzipStream> compressor;
     if (gzip) compressor.emplace();
@@ -680,7 +715,7 @@ class HttpHandler final : public Http::Handler {
       emit(piece, !more);
     }
     // The last chunk's promise resolves once everything before it is written.
-    WriteLast("0\r\n\r\n", keep_alive, peer);
+    QueueLast("0\r\n\r\n", keep_alive, peer, parser);
     transport()->flush();
     return bytes;
   }

@@ -78,9 +78,12 @@ std::shared_ptr<LiveSnapshot> GridSnapshot() {
   return std::make_shared<LiveSnapshot>(std::move(snapshot).value());
 }
 
-RawConnection::RawConnection(uint16_t port, int receive_timeout_ms) {
+RawConnection::RawConnection(uint16_t port, int receive_timeout_ms, int receive_buffer_bytes) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
+  if (receive_buffer_bytes > 0) {  // before connect, so the window is small from the start
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);

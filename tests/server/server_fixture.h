@@ -27,7 +27,9 @@ std::shared_ptr<LiveSnapshot> GridSnapshot();
 // A raw TCP connection to 127.0.0.1:port with a receive timeout.
 class RawConnection {
  public:
-  RawConnection(uint16_t port, int receive_timeout_ms = 10'000);
+  // `receive_buffer_bytes` > 0 fixes the socket's receive buffer (no autotuning): a client that
+  // does not read then makes the server queue its answer.
+  RawConnection(uint16_t port, int receive_timeout_ms = 10'000, int receive_buffer_bytes = 0);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
