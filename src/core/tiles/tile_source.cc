@@ -89,6 +89,10 @@ struct TileSource::Data {
   mutable std::vector<Point> labels;             // per region; written once, under its flag
   mutable std::once_flag notes_once;
   mutable std::vector<std::string> notes;
+  // The Web Mercator y of every point (layout order), built once on first use: a tile then
+  // projects a kept vertex with a multiply-add instead of a sine and a logarithm.
+  mutable std::once_flag world_y_once;
+  mutable std::vector<double> world_y;
 
   explicit Data(const Hierarchy& h) : hierarchy(&h), layout(h) {}
 
@@ -110,6 +114,20 @@ struct TileSource::Data {
     return labels[r];
   }
 
+  // Returns the Web Mercator y of every point, building it on first use.
+  const std::vector<double>& WorldY() const {
+    std::call_once(world_y_once, [&] {
+      world_y.resize(layout.size());
+      ParallelFor(hierarchy->region_count(), [&](size_t r) {
+        const std::span<const Point> points =
+            hierarchy->geometry(static_cast<RegionId>(r)).points();
+        double* out = world_y.data() + layout.region_begin[r];
+        for (const Point& p : points) *out++ = LonLatToWorld(p).y;
+      });
+    });
+    return world_y;
+  }
+
   // Builds every keep table and label point not built yet, on all cores.
   void PrepareAll() const {
     const size_t n = node_levels.size();
@@ -118,12 +136,16 @@ struct TileSource::Data {
     const size_t label_batches = options.labels ? (regions + kBatch - 1) / kBatch : 0;
     // Finest (largest) tables first, then the label points in batches, so that no core idles
     // behind the biggest table.
-    ParallelFor(n + label_batches, [&](size_t task) {
+    ParallelFor(n + 1 + label_batches, [&](size_t task) {
       if (task < n) {
         KeepTable(node_levels[n - 1 - task]);
         return;
       }
-      const size_t batch = task - n;
+      if (task == n) {
+        WorldY();
+        return;
+      }
+      const size_t batch = task - n - 1;
       const size_t end = std::min(regions, (batch + 1) * kBatch);
       for (size_t r = batch * kBatch; r < end; ++r) Label(static_cast<RegionId>(r));
     });
@@ -253,6 +275,10 @@ struct TileFrame {
     const Point w = LonLatToWorld(lonlat);
     return {(w.x * scale - x0) * extent, (w.y * scale - y0) * extent};
   }
+  // The same for a vertex whose world y (LonLatToWorld(lonlat).y) is known.
+  Point Project(const Point& lonlat, double world_y) const {
+    return {((lonlat.x / 360 + 0.5) * scale - x0) * extent, (world_y * scale - y0) * extent};
+  }
   bool Outside(const Box& lonlat) const {
     return lonlat.max_x < clip_lonlat.min_x || lonlat.min_x > clip_lonlat.max_x ||
            lonlat.max_y < clip_lonlat.min_y || lonlat.min_y > clip_lonlat.max_y;
@@ -296,6 +322,7 @@ Result<std::string> TileSource::Render(int64_t z, int64_t x, int64_t y) const {
   if (!f.clip_lonlat.Intersects(d.bounds)) return std::string();
 
   const std::vector<uint8_t>& keep = d.KeepTable(static_cast<size_t>(node));
+  const std::vector<double>& world_y = d.WorldY();
   Scratch s;
   internal::MvtTileWriter tile;
   const uint8_t zoom = static_cast<uint8_t>(f.z);
@@ -329,11 +356,12 @@ Result<std::string> TileSource::Render(int64_t z, int64_t x, int64_t y) const {
           path.clear();
           const size_t n = ring.empty() ? 0 : ring.size() - 1;
           const uint8_t* kz = keep.data() + ring_offset;
+          const double* wy = world_y.data() + ring_offset;
           const uint64_t global_ring = d.ring_begin[r] + ring_index;
           const uint64_t c0 = d.chunk_begin[global_ring];
           const uint64_t c1 = d.chunk_begin[global_ring + 1];
           auto emit = [&](size_t i) {
-            const Point q = f.Project(ring[i]);
+            const Point q = f.Project(ring[i], wy[i]);
             path.push_back(q);
             polygon_box.Add(q);
           };
