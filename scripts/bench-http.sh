@@ -10,7 +10,10 @@
 # Options: --build DIR (default build), --dataset FILE, --duration SECONDS (10),
 # --connections N (32), --wrk-threads N (2), --server-threads N (0 = cores), --batch N (100000),
 # --access-log DEST (off; e.g. a file to include logging in the figures).
-# wrk and the server share the machine: the figures are lower bounds for the server alone.
+# wrk and the server share the machine: the figures are lower bounds for the server alone. On 2
+# cores the default (2 server threads, 2 wrk threads) oversubscribes them and p99 then measures
+# the scheduler (/healthz shows it too); `--server-threads 1 --wrk-threads 1 --connections 16`
+# gives each its own core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
