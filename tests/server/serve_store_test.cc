@@ -2,18 +2,14 @@
 // restart resumes the store's live version and, given a DATASET again, warns and keeps the store.
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "server/serve_process.h"
 #include "server/store_fixture.h"
 #include "support/http_client.h"
 
@@ -23,50 +19,6 @@ namespace {
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-// `wangge serve ARGS... --port 0 --access-log off` with stderr to a file; waits for "serving".
-class ServeProcess {
- public:
-  ServeProcess(std::vector<std::string> args, const std::string& stderr_path) {
-    args.insert(args.begin(), {WANGGE_EXECUTABLE, "serve"});
-    for (const char* extra : {"--port", "0", "--access-log", "off"}) args.emplace_back(extra);
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(err, STDERR_FILENO);
-      close(out[0]);
-      close(out[1]);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    std::smatch match;
-    if (std::regex_search(line, match, std::regex(":([0-9]+)/$"))) {
-      port_ = static_cast<uint16_t>(std::stoi(match[1]));
-    }
-  }
-  ~ServeProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  uint16_t port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
-};
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path);
@@ -84,7 +36,7 @@ TEST(ServeStore, PublishesTheDatasetIntoAnEmptyStoreAndLaterKeepsTheStore) {
   std::ofstream(second, std::ios::binary) << VersionedGeoPackage(7);
   const std::string log = (dir / "serve.err").string();
   {
-    ServeProcess serve({first, "--store", store}, log);
+    ServeProcess serve({first, "--store", store, "--access-log", "off"}, log);
     ASSERT_NE(serve.port(), 0) << ReadText(log);
     HttpClient client(serve.port());
     const json versions = json::parse(client.Get("/v1/versions").body);
@@ -96,7 +48,7 @@ TEST(ServeStore, PublishesTheDatasetIntoAnEmptyStoreAndLaterKeepsTheStore) {
     EXPECT_EQ(answer["levels"]["unit"]["name"], "west v2");
   }
   {
-    ServeProcess serve({second, "--store", store}, log);
+    ServeProcess serve({second, "--store", store, "--access-log", "off"}, log);
     ASSERT_NE(serve.port(), 0) << ReadText(log);
     HttpClient client(serve.port());
     const json answer = json::parse(client.Get("/v1/locate?lon=119.0115&lat=25.41").body);
@@ -107,7 +59,7 @@ TEST(ServeStore, PublishesTheDatasetIntoAnEmptyStoreAndLaterKeepsTheStore) {
   EXPECT_THAT(ReadText(log), HasSubstr("warning"));
   {
     // No DATASET: the store alone.
-    ServeProcess serve({"--store", store}, log);
+    ServeProcess serve({"--store", store, "--access-log", "off"}, log);
     ASSERT_NE(serve.port(), 0) << ReadText(log);
     HttpClient client(serve.port());
     EXPECT_EQ(client.Get("/readyz").status, 200);
@@ -117,7 +69,7 @@ TEST(ServeStore, PublishesTheDatasetIntoAnEmptyStoreAndLaterKeepsTheStore) {
 TEST(ServeStore, AnEmptyStoreWithoutDatasetStartsWithNoVersion) {
   const std::string store = (Scratch() / "empty-store").string();
   const std::string log = (Scratch() / "empty.err").string();
-  ServeProcess serve({"--store", store}, log);
+  ServeProcess serve({"--store", store, "--access-log", "off"}, log);
   ASSERT_NE(serve.port(), 0) << ReadText(log);
   HttpClient client(serve.port());
   EXPECT_EQ(client.Get("/readyz").status, 503);

@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -17,12 +16,11 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "server/serve_process.h"
 #include "server/server_fixture.h"
 #include "support/http_client.h"
 #include "support/test_support.h"
@@ -35,75 +33,10 @@ using ::testing::HasSubstr;
 using testing::HttpClient;
 using testing::HttpResponse;
 using testing::RawConnection;
+using testing::ServeProcess;
 using ::testing::StartsWith;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-// A `wangge serve` child process on a free port.
-class ServeProcess {
- public:
-  // Starts `wangge serve dataset --config config --port 0` and waits for its "serving" line.
-  ServeProcess(const std::string& dataset, const std::string& config) {
-    const std::string wangge = WANGGE_EXECUTABLE;  // set by tests/server/CMakeLists.txt
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      execl(wangge.c_str(), wangge.c_str(), "serve", dataset.c_str(), "--config", config.c_str(),
-            "--port", "0", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    std::smatch match;
-    if (std::regex_search(line, match, std::regex(":([0-9]+)/$"))) {
-      port_ = static_cast<uint16_t>(std::stoi(match[1]));
-    }
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && !waited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  uint16_t port() const { return port_; }
-  pid_t pid() const { return pid_; }
-
-  // Returns the resident set size in bytes (VmRSS).
-  size_t ResidentBytes() const {
-    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-    std::string key;
-    size_t kb = 0;
-    while (status >> key) {
-      if (key == "VmRSS:") {
-        status >> kb;
-        break;
-      }
-    }
-    return kb * 1024;
-  }
-
-  // Sends SIGTERM and returns the exit status (-1 if it did not exit normally).
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    waited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
-  bool waited_ = false;
-};
 
 class Barrage : public ::testing::Test {
  protected:
@@ -150,7 +83,7 @@ class Barrage : public ::testing::Test {
 };
 
 TEST_F(Barrage, ServerSurvivesBadInputAndReturnsToItsMemory) {
-  ServeProcess serve(dataset_, config_);
+  ServeProcess serve({dataset_, "--config", config_});
   ASSERT_NE(serve.port(), 0) << "wangge serve did not start";
   const uint16_t port = serve.port();
   ExpectHealthy(port);
@@ -294,7 +227,7 @@ TEST_F(Barrage, ServerSurvivesBadInputAndReturnsToItsMemory) {
 }
 
 TEST_F(Barrage, SigtermLetsTheRequestInFlightFinish) {
-  ServeProcess serve(dataset_, config_);
+  ServeProcess serve({dataset_, "--config", config_});
   ASSERT_NE(serve.port(), 0);
   std::string body;
   for (int i = 0; i < 1'000'000; ++i) body += "p,119.01,25.405\n";
