@@ -46,6 +46,15 @@ void AppendHeader(std::string& head, std::string_view name, std::string_view val
   head += "\r\n";
 }
 
+// Ends `head` with the framing of a body sent whole (no Content-Length on 204 and 304, which have
+// no body) and, unless `head_only`, the body itself.
+void AppendWholeBody(std::string& head, int status, std::string_view body, bool head_only) {
+  if (status != 204 && status != 304)
+    AppendHeader(head, "Content-Length", std::to_string(body.size()));
+  head += "\r\n";
+  if (!head_only) head += body;
+}
+
 // Returns e.g. "HTTP/1.1 404 Not Found\r\n".
 std::string StatusLine(int status) {
   std::string line = "HTTP/1.1 ";
@@ -424,9 +433,7 @@ class HttpHandler final : public Http::Handler {
     const HttpMethod method = ToMethod(parser.request.method());
     const std::string path = parser.request.resource();
     std::string answer = Head(reply, /*keep_alive=*/false);
-    AppendHeader(answer, "Content-Length", std::to_string(reply.body.size()));
-    answer += "\r\n";
-    answer += reply.body;
+    AppendWholeBody(answer, reply.status, reply.body, /*head_only=*/false);
     const size_t bytes = reply.body.size();
     WriteLast(std::move(answer), /*keep_alive=*/false, peer, nullptr, /*on_reactor=*/true);
     parser.TakeBody();
@@ -670,11 +677,7 @@ class HttpHandler final : public Http::Handler {
 
     if (!reply.producer) {
       if (gzip) reply.body = GzipCompress(reply.body);
-      if (reply.status != 204 && reply.status != 304) {
-        AppendHeader(head, "Content-Length", std::to_string(reply.body.size()));
-      }
-      head += "\r\n";
-      if (!head_only) head += reply.body;
+      AppendWholeBody(head, reply.status, reply.body, head_only);
       WriteLast(std::move(head), keep_alive, peer, parser, on_reactor);
       return head_only ? 0 : reply.body.size();
     }

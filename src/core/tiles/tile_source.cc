@@ -271,10 +271,7 @@ struct TileFrame {
   Box clip;         // tile coordinates
   Box clip_lonlat;  // the same box in lon/lat, grown by a hair so "outside" is certain
 
-  Point Project(const Point& lonlat) const {
-    const Point w = LonLatToWorld(lonlat);
-    return {(w.x * scale - x0) * extent, (w.y * scale - y0) * extent};
-  }
+  Point Project(const Point& lonlat) const { return Project(lonlat, LonLatToWorld(lonlat).y); }
   // The same for a vertex whose world y (LonLatToWorld(lonlat).y) is known.
   Point Project(const Point& lonlat, double world_y) const {
     return {((lonlat.x / 360 + 0.5) * scale - x0) * extent, (world_y * scale - y0) * extent};
