@@ -111,17 +111,20 @@ struct EdgeRec {
   uint32_t region;
 };
 
-bool EdgeLess(const EdgeRec& l, const EdgeRec& r) {
-  if (l.a != r.a) return l.a < r.a;
-  if (l.b != r.b) return l.b < r.b;
-  return l.region < r.region;
-}
+// Orders by segment, then region: a type rather than a function so that std::sort inlines it.
+struct EdgeLess {
+  bool operator()(const EdgeRec& l, const EdgeRec& r) const {
+    if (l.a != r.a) return l.a < r.a;
+    if (l.b != r.b) return l.b < r.b;
+    return l.region < r.region;
+  }
+};
 bool SameSegment(const EdgeRec& l, const EdgeRec& r) { return l.a == r.a && l.b == r.b; }
 
 // Sorts and cancels pairs of identical (segment, region) entries: a region that runs along the
 // same segment twice crosses it twice, which does not change its parity.
 void Canonicalize(std::vector<EdgeRec>& edges) {
-  std::sort(edges.begin(), edges.end(), EdgeLess);
+  std::sort(edges.begin(), edges.end(), EdgeLess{});
   size_t out = 0;
   for (size_t i = 0; i < edges.size();) {
     size_t j = i + 1;
@@ -212,6 +215,12 @@ struct ChunkOut {
   std::vector<uint32_t> nodes;  // split children, indexes local to the chunk
   std::vector<uint64_t> arena;
 };
+
+// Returns floor(f) clamped to [0, n - 1]: the root row or column at fractional position f.
+inline uint32_t ClampedCell(double f, uint32_t n) {
+  if (!(f > 0)) return 0;
+  return f >= static_cast<double>(n - 1) ? n - 1 : static_cast<uint32_t>(f);
+}
 
 template <typename F>
 void ParallelFor(size_t n, F&& f) {
@@ -310,11 +319,8 @@ void CellIndexBuilder::SetUpGrid(size_t edge_count) {
 template <typename F>
 void CellIndexBuilder::ForEachRootCell(const Point& a, const Point& b, F&& f) const {
   const CellIndex& x = index_;
-  auto clamp_index = [](double v, uint32_t n) {
-    return static_cast<uint32_t>(std::clamp(std::floor(v), 0.0, static_cast<double>(n - 1)));
-  };
-  const uint32_t iy0 = clamp_index((std::min(a.y, b.y) - margin_y_ - x.y0_) * x.inv_h_, x.ny_);
-  const uint32_t iy1 = clamp_index((std::max(a.y, b.y) + margin_y_ - x.y0_) * x.inv_h_, x.ny_);
+  const uint32_t iy0 = ClampedCell((std::min(a.y, b.y) - margin_y_ - x.y0_) * x.inv_h_, x.ny_);
+  const uint32_t iy1 = ClampedCell((std::max(a.y, b.y) + margin_y_ - x.y0_) * x.inv_h_, x.ny_);
   for (uint32_t iy = iy0; iy <= iy1; ++iy) {
     double xa = std::min(a.x, b.x), xb = std::max(a.x, b.x);
     if (iy0 != iy1 && a.y != b.y) {
@@ -330,8 +336,8 @@ void CellIndexBuilder::ForEachRootCell(const Point& a, const Point& b, F&& f) co
       xa = std::min(u, v);
       xb = std::max(u, v);
     }
-    const uint32_t ix0 = clamp_index((xa - margin_x_ - x.x0_) * x.inv_w_, x.nx_);
-    const uint32_t ix1 = clamp_index((xb + margin_x_ - x.x0_) * x.inv_w_, x.nx_);
+    const uint32_t ix0 = ClampedCell((xa - margin_x_ - x.x0_) * x.inv_w_, x.nx_);
+    const uint32_t ix1 = ClampedCell((xb + margin_x_ - x.x0_) * x.inv_w_, x.nx_);
     for (uint32_t ix = ix0; ix <= ix1; ++ix) f(ix, iy);
   }
 }
@@ -406,18 +412,14 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> covered(region_chunks);
   ParallelFor(region_chunks, [&](size_t chunk) {
     std::vector<uint8_t> touched;  // per root cell of the region's box: an edge touches it
-    auto cell_of = [&](double v, double origin, double inv, uint32_t n) {
-      return static_cast<uint32_t>(
-          std::clamp(std::floor((v - origin) * inv), 0.0, static_cast<double>(n - 1)));
-    };
     const size_t end = std::min(region_count, (chunk + 1) * kRegionChunk);
     for (size_t k = chunk * kRegionChunk; k < end; ++k) {
       const uint32_t region = static_cast<uint32_t>(k);
       const Box& rb = hierarchy_.bounds(x.regions_[region]);
-      const uint32_t ix0 = cell_of(rb.min_x, x.x0_, x.inv_w_, x.nx_);
-      const uint32_t ix1 = cell_of(rb.max_x, x.x0_, x.inv_w_, x.nx_);
-      const uint32_t iy0 = cell_of(rb.min_y, x.y0_, x.inv_h_, x.ny_);
-      const uint32_t iy1 = cell_of(rb.max_y, x.y0_, x.inv_h_, x.ny_);
+      const uint32_t ix0 = ClampedCell((rb.min_x - x.x0_) * x.inv_w_, x.nx_);
+      const uint32_t ix1 = ClampedCell((rb.max_x - x.x0_) * x.inv_w_, x.nx_);
+      const uint32_t iy0 = ClampedCell((rb.min_y - x.y0_) * x.inv_h_, x.ny_);
+      const uint32_t iy1 = ClampedCell((rb.max_y - x.y0_) * x.inv_h_, x.ny_);
       const uint32_t box_w = ix1 - ix0 + 1;
       touched.assign(size_t{box_w} * (iy1 - iy0 + 1), 0);
       for_each_edge(region, [&](uint32_t i, const Point& a, const Point& b) {

@@ -9,16 +9,10 @@
 namespace wangge::internal {
 namespace {
 
-// The signed count of one segment (endpoints in canonical order lo < hi; +1 per child edge from
-// lo to hi, -1 per child edge from hi to lo, and the opposite for the parent's edges).
-struct Slot {
-  uint64_t hash = 0;  // 0: empty
-  Point lo;
-  Point hi;
-  int sum = 0;
-};
-
-// An open-addressing table of segment counts, reused from region to region.
+// An open-addressing table of signed segment counts (endpoints in canonical order lo < hi; +1
+// per child edge from lo to hi, -1 per child edge from hi to lo, and the opposite for the
+// parent's edges), reused from region to region. The probed slots are small; the segments they
+// count sit beside them, read only when the hashes match.
 class SegmentCounts {
  public:
   // Empties the table and makes room for `edges` segments. Clears only the slots the last use
@@ -29,9 +23,9 @@ class SegmentCounts {
     if (size > slots_.size()) {
       slots_.assign(size, Slot{});
     } else {
-      for (uint32_t i : used_) slots_[i].hash = 0;
+      for (const Counted& c : counted_) slots_[c.slot].hash = 0;
     }
-    used_.clear();
+    counted_.clear();
   }
   void Add(const Point& a, const Point& b, int sign) {
     const bool forward = a < b;
@@ -42,21 +36,34 @@ class SegmentCounts {
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.hash == 0) {
-        slot = {hash, lo, hi, forward ? sign : -sign};
-        used_.push_back(static_cast<uint32_t>(i));
+        slot = {hash, static_cast<uint32_t>(counted_.size())};
+        counted_.push_back({lo, hi, forward ? sign : -sign, static_cast<uint32_t>(i)});
         return;
       }
-      if (slot.hash == hash && slot.lo == lo && slot.hi == hi) {
-        slot.sum += forward ? sign : -sign;
-        return;
+      if (slot.hash == hash) {
+        Counted& c = counted_[slot.counted];
+        if (c.lo == lo && c.hi == hi) {
+          c.sum += forward ? sign : -sign;
+          return;
+        }
       }
     }
   }
   bool AllZero() const {
-    return std::all_of(used_.begin(), used_.end(), [&](uint32_t i) { return slots_[i].sum == 0; });
+    return std::all_of(counted_.begin(), counted_.end(), [](const Counted& c) { return c.sum == 0; });
   }
 
  private:
+  struct Slot {
+    uint64_t hash = 0;  // 0: empty
+    uint32_t counted = 0;  // index into counted_
+  };
+  struct Counted {
+    Point lo;
+    Point hi;
+    int sum;
+    uint32_t slot;
+  };
   static uint64_t Hash(const Point& lo, const Point& hi) {
     uint64_t h = 0x9E3779B97F4A7C15ull;
     for (double v : {lo.x, lo.y, hi.x, hi.y}) {
@@ -67,7 +74,7 @@ class SegmentCounts {
   }
 
   std::vector<Slot> slots_;
-  std::vector<uint32_t> used_;
+  std::vector<Counted> counted_;  // in order of first appearance
 };
 
 // Twice the signed area of a closed ring, relative to its first vertex for precision.
