@@ -412,18 +412,23 @@ int main(int argc, char** argv) {
   wangge::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   auto rate = [&](const std::string& name) { return reporter.Rate(name); };
-  std::printf("\n%-10s %-8s %14s %14s %14s %10s %10s\n", "points", "threads", "wangge pts/s",
-              "GEOS pts/s", "Boost pts/s", "x GEOS", "x Boost");
+  // One call at a time (Locate) and in blocks (LocateBatch, one benchmark thread per core), each
+  // against the baselines' one call at a time: neither baseline has a batch path.
+  std::printf("\n%-10s %-8s %14s %14s %14s %14s %8s %8s %8s\n", "points", "threads",
+              "wangge pts/s", "batch pts/s", "GEOS pts/s", "Boost pts/s", "x GEOS", "batch x",
+              "x Boost");
   for (const char* which : {"0", "1"}) {
     for (const char* threads : {"1", "2"}) {
       const std::string suffix = std::string("/") + which + "/real_time/threads:" + threads;
       const double ours = rate("BM_Wangge" + suffix);
+      const double batch = rate("BM_WanggeBatch" + suffix);
       const double geos = rate("BM_GeosStrtreePrepared" + suffix);
       const double boost = rate("BM_BoostRtreeWithin" + suffix);
-      if (ours == 0) continue;
-      std::printf("%-10s %-8s %14.0f %14.0f %14.0f %10.1f %10.1f\n",
-                  which[0] == '0' ? "uniform" : "clustered", threads, ours, geos, boost,
-                  geos > 0 ? ours / geos : 0.0, boost > 0 ? ours / boost : 0.0);
+      if (ours == 0 && batch == 0) continue;
+      auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+      std::printf("%-10s %-8s %14.0f %14.0f %14.0f %14.0f %8.1f %8.1f %8.1f\n",
+                  which[0] == '0' ? "uniform" : "clustered", threads, ours, batch, geos, boost,
+                  ratio(ours, geos), ratio(batch, geos), ratio(ours, boost));
     }
   }
   std::printf(
