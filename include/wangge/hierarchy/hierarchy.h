@@ -115,6 +115,8 @@ class Hierarchy {
 
   // Returns the first region with `code`, or kNoRegion.
   RegionId Find(std::string_view code) const;
+  // Returns every region id, ordered by code, then by id.
+  std::span<const RegionId> by_code() const { return by_code_; }
   // Returns the bounding box of all regions.
   const Box& bounds() const { return total_bounds_; }
 

@@ -68,6 +68,10 @@ TEST(Hierarchy, KeepsDuplicateCodesAndMissingParentsAndReportsThem) {
   EXPECT_EQ(h.code(issues[2].region), "v");  // parent exists but two levels up
   EXPECT_THAT(issues[2].message, ::testing::HasSubstr("not a grid"));
   EXPECT_EQ(h.Find("g"), h.regions(1).first);  // first wins
+  std::vector<std::string_view> by_code;
+  for (RegionId r : h.by_code()) by_code.push_back(h.code(r));
+  EXPECT_THAT(by_code, ElementsAre("d", "g", "g", "u", "v"));
+  EXPECT_EQ(h.by_code()[1], h.regions(1).first);  // equal codes in id order
   EXPECT_EQ(h.parent(h.Find("u")), kNoRegion);
   EXPECT_EQ(h.parent_code(h.Find("u")), "nowhere");
 }

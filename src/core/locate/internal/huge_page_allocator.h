@@ -2,7 +2,9 @@
 // transparent huge pages (madvise MADV_HUGEPAGE on 2 MiB-aligned blocks). A lookup touches one or
 // two random cache lines of a ~100 MB index; with 4 KiB pages each of those also misses the TLB,
 // which costs as much again (more in a virtual machine). Small arrays, and systems without
-// MADV_HUGEPAGE, get plain std::allocator memory.
+// MADV_HUGEPAGE, get plain std::allocator memory. Elements are default-initialized: resize() on a
+// vector of numbers leaves the new ones unwritten, for a parallel fill to write (rather than a
+// serial pass zeroing ~100 MB first).
 //
 //   std::vector<uint64_t, HugePageAllocator<uint64_t>> arena;
 //
@@ -13,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <utility>
 
 #include <sys/mman.h>
 
@@ -43,6 +46,14 @@ struct HugePageAllocator {
       std::allocator<T>().deallocate(p, n);
     } else {
       std::free(p);
+    }
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      ::new (static_cast<void*>(p)) U;
+    } else {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
     }
   }
   template <typename U>
