@@ -64,13 +64,13 @@ class SegmentCounts {
     int sum;
     uint32_t slot;
   };
+  // Two independent multiplications rather than a chain of four: the probe waits on this.
   static uint64_t Hash(const Point& lo, const Point& hi) {
-    uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (double v : {lo.x, lo.y, hi.x, hi.y}) {
-      h = (h ^ std::bit_cast<uint64_t>(v)) * 0xBF58476D1CE4E5B9ull;
-      h ^= h >> 29;
-    }
-    return h | 1;  // never 0, which marks an empty slot
+    const auto bits = [](double v) { return std::bit_cast<uint64_t>(v); };
+    const uint64_t h1 = (bits(lo.x) ^ std::rotl(bits(hi.y), 32)) * 0x9E3779B97F4A7C15ull;
+    const uint64_t h2 = (bits(lo.y) ^ std::rotl(bits(hi.x), 32)) * 0xBF58476D1CE4E5B9ull;
+    const uint64_t h = h1 ^ std::rotl(h2, 31);
+    return (h ^ (h >> 32)) | 1;  // the low bits pick the slot: fold the high ones in; never 0
   }
 
   std::vector<Slot> slots_;
