@@ -205,6 +205,21 @@ TEST(PointIndex, OutsideAndTheTerritorysOuterBorder) {
   EXPECT_EQ(CodeAt(index, {2.000001, 2}), "");
 }
 
+TEST(PointIndex, SlitTracedThereAndBackStaysInsideItsUnit) {
+  // The unit's ring runs up the line x = 0.5 and back down: its two traversals cancel, and the
+  // cells along the slit hold no other edge of it. Fine root cells put the slit alone in some.
+  const Hierarchy h = Make(
+      GridAndUnit(), {{0, "g", "", "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))"},
+                      {1, "u", "g", "POLYGON ((0 0, 0.5 0, 0.5 0.6, 0.5 0, 1 0, 1 1, 0 1, 0 0))"}});
+  PointIndexOptions options;
+  options.root_cells_per_edge = 50;
+  const PointIndex index = Index(h, options);
+  for (const Point p : {Point{0.51, 0.3}, Point{0.49, 0.3}, Point{0.5, 0.3}, Point{0.52, 0.59}}) {
+    EXPECT_EQ(CodeAt(index, p), "u") << p.x << " " << p.y;
+  }
+  EXPECT_EQ(index.Locate({0.51, 0.3}).status, LocateStatus::kInside);
+}
+
 TEST(PointIndex, OverlappingUnitsResolveToTheSmallestCode) {
   const Hierarchy h = Make(GridAndUnit(), {{0, "g", "", "POLYGON ((0 0, 3 0, 3 1, 0 1, 0 0))"},
                                            {1, "b", "g", "POLYGON ((0 0, 2 0, 2 1, 0 1, 0 0))"},

@@ -123,8 +123,10 @@ struct EdgeLess {
 bool SameSegment(const EdgeRec& l, const EdgeRec& r) { return l.a == r.a && l.b == r.b; }
 
 // Sorts and cancels pairs of identical (segment, region) entries: a region that runs along the
-// same segment twice crosses it twice, which does not change its parity.
-void Canonicalize(std::vector<EdgeRec>& edges) {
+// same segment twice crosses it twice, which does not change its parity. Sets `cancelled` to the
+// regions of the pairs cancelled.
+void Canonicalize(std::vector<EdgeRec>& edges, std::vector<uint32_t>& cancelled) {
+  cancelled.clear();
   std::sort(edges.begin(), edges.end(), EdgeLess{});
   size_t out = 0;
   for (size_t i = 0; i < edges.size();) {
@@ -134,6 +136,7 @@ void Canonicalize(std::vector<EdgeRec>& edges) {
       ++j;
     }
     if ((j - i) % 2 == 1) edges[out++] = edges[i];
+    if (j - i > 1) cancelled.push_back(edges[i].region);
     i = j;
   }
   edges.resize(out);
@@ -173,8 +176,9 @@ struct Reference {
 // children are built while their parent's frame is live), so a build allocates per chunk, not per
 // cell.
 struct NodeScratch {
-  std::vector<EdgeRec> edges;      // the node's edges, canonical
-  std::vector<uint32_t> covering;  // regions covering the whole node without an edge in it
+  std::vector<EdgeRec> edges;       // the node's edges, canonical
+  std::vector<uint32_t> cancelled;  // at a root cell: regions of edges Canonicalize cancelled
+  std::vector<uint32_t> covering;   // regions covering the whole node without an edge in it
   Reference ref;
   std::vector<uint32_t> candidates;
   std::vector<std::pair<uint32_t, uint32_t>> assigned;  // (child, edge) of a split, edge order
@@ -511,8 +515,20 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
           if (b < a) std::swap(a, b);
           root.edges.push_back({a, b, entries[e].region});
         }
-        Canonicalize(root.edges);
-        x.nodes_[cell] = BuildNode(RootBox(ix, iy), 0, scratch, outs[chunk]);
+        Canonicalize(root.edges, root.cancelled);
+        const CellBox box = RootBox(ix, iy);
+        // A region whose every edge here cancelled (a slit traced there and back) lies on one side
+        // of the whole cell, like a region with no edge in it.
+        for (uint32_t region : root.cancelled) {
+          const auto at = std::lower_bound(root.covering.begin(), root.covering.end(), region);
+          if ((at == root.covering.end() || *at != region) &&
+              std::none_of(root.edges.begin(), root.edges.end(),
+                           [&](const EdgeRec& e) { return e.region == region; }) &&
+              Contains(region, ReferenceCandidate(box, 0))) {
+            root.covering.insert(at, region);
+          }
+        }
+        x.nodes_[cell] = BuildNode(box, 0, scratch, outs[chunk]);
       }
     }
   });
