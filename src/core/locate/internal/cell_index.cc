@@ -110,6 +110,9 @@ struct EdgeRec {
   Point a;
   Point b;
   uint32_t region;
+  // Whether this is the first entry of its segment in the node's list. The entries of a segment
+  // are adjacent at the root (sorted) and in every node below it (they touch the same children).
+  bool segment_start = true;
 };
 
 // Orders by segment, then region: a type rather than a function so that std::sort inlines it.
@@ -135,7 +138,11 @@ void Canonicalize(std::vector<EdgeRec>& edges, std::vector<uint32_t>& cancelled)
            edges[i].region == edges[j].region) {
       ++j;
     }
-    if ((j - i) % 2 == 1) edges[out++] = edges[i];
+    if ((j - i) % 2 == 1) {
+      edges[out] = edges[i];
+      edges[out].segment_start = out == 0 || !SameSegment(edges[out - 1], edges[i]);
+      ++out;
+    }
     if (j - i > 1) cancelled.push_back(edges[i].region);
     i = j;
   }
@@ -495,9 +502,13 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   ParallelFor(row_chunks, [&](size_t chunk) {
     std::vector<NodeScratch> scratch(static_cast<size_t>(options_.max_depth) + 1);
     NodeScratch& root = scratch[0];
-    const uint32_t iy_end =
-        std::min<uint32_t>(x.ny_, static_cast<uint32_t>((chunk + 1) * kRowChunk));
-    for (uint32_t iy = static_cast<uint32_t>(chunk * kRowChunk); iy < iy_end; ++iy) {
+    const uint32_t iy_begin = static_cast<uint32_t>(chunk * kRowChunk);
+    const uint32_t iy_end = std::min<uint32_t>(x.ny_, iy_begin + kRowChunk);
+    // Leaf records take about two words per edge entry: room for three spares the records'
+    // array a dozen regrowths (copies, and fresh pages each time).
+    outs[chunk].arena.reserve(
+        3 * size_t{cell_begin[size_t{iy_end} * x.nx_] - cell_begin[size_t{iy_begin} * x.nx_]});
+    for (uint32_t iy = iy_begin; iy < iy_end; ++iy) {
       for (uint32_t ix = 0; ix < x.nx_; ++ix) {
         const size_t cell = size_t{iy} * x.nx_ + ix;
         root.covering.assign(cover.begin() + cover_begin[cell],
@@ -584,10 +595,8 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
   s.candidates.clear();
   std::merge(ref.regions.begin(), ref.regions.end(), covering.begin(), covering.end(),
              std::back_inserter(s.candidates));
-  size_t segments = 0;
-  for (size_t i = 0; i < edges.size(); ++i) {
-    if (i == 0 || !SameSegment(edges[i - 1], edges[i])) ++segments;
-  }
+  const size_t segments = static_cast<size_t>(
+      std::count_if(edges.begin(), edges.end(), [](const EdgeRec& e) { return e.segment_start; }));
 
   const bool too_big = segments > options_.max_leaf_edges || s.candidates.size() > kMaxCandidates;
   if (too_big && depth < options_.max_depth) {
@@ -756,7 +765,7 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
   auto& segments = s.segments;
   segments.clear();
   for (size_t i = 0; i < edges.size(); ++i) {
-    if (i > 0 && SameSegment(edges[i - 1], edges[i])) {
+    if (!edges[i].segment_start) {
       segments.back().mask ^= bit_of(edges[i].region);
     } else {
       const uint32_t u = vertex_of(edges[i].a);
