@@ -150,25 +150,25 @@ void Canonicalize(std::vector<EdgeRec>& edges, std::vector<uint32_t>& cancelled)
 }
 
 // Sets `out` to the distinct regions of `edges`, ascending. A node has few distinct regions and
-// each appears in runs, so insertion into the short sorted list beats sorting every entry.
+// each appears in runs, so a scan of the short list found so far beats sorting every entry.
 void CollectRegions(const std::vector<EdgeRec>& edges, std::vector<uint32_t>& out) {
-  constexpr size_t kInsertionLimit = 64;
+  constexpr size_t kScanLimit = 16;
   out.clear();
   uint32_t last = UINT32_MAX;
   for (const EdgeRec& e : edges) {
     if (e.region == last) continue;
     last = e.region;
-    const auto at = std::lower_bound(out.begin(), out.end(), last);
-    if (at != out.end() && *at == last) continue;
-    if (out.size() == kInsertionLimit) {
+    if (std::find(out.begin(), out.end(), last) != out.end()) continue;
+    if (out.size() == kScanLimit) {
       out.clear();
       for (const EdgeRec& f : edges) out.push_back(f.region);
       std::sort(out.begin(), out.end());
       out.erase(std::unique(out.begin(), out.end()), out.end());
       return;
     }
-    out.insert(at, last);
+    out.push_back(last);
   }
+  std::sort(out.begin(), out.end());
 }
 
 // A leaf's reference point and which of its edge regions contain it.
