@@ -504,8 +504,8 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
     NodeScratch& root = scratch[0];
     const uint32_t iy_begin = static_cast<uint32_t>(chunk * kRowChunk);
     const uint32_t iy_end = std::min<uint32_t>(x.ny_, iy_begin + kRowChunk);
-    // Leaf records take about two words per edge entry: room for three spares the records'
-    // array a dozen regrowths (copies, and fresh pages each time).
+    // Leaf records take about two words per edge entry. Reserving three per entry saves the
+    // array a dozen regrowths, each a copy into fresh pages.
     outs[chunk].arena.reserve(
         3 * size_t{cell_begin[size_t{iy_end} * x.nx_] - cell_begin[size_t{iy_begin} * x.nx_]});
     for (uint32_t iy = iy_begin; iy < iy_end; ++iy) {
