@@ -511,9 +511,9 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
     for (uint32_t iy = iy_begin; iy < iy_end; ++iy) {
       for (uint32_t ix = 0; ix < x.nx_; ++ix) {
         const size_t cell = size_t{iy} * x.nx_ + ix;
+        // In region order: the chunks' lists are, and were gathered in chunk order.
         root.covering.assign(cover.begin() + cover_begin[cell],
                              cover.begin() + cover_begin[cell + 1]);
-        std::sort(root.covering.begin(), root.covering.end());
         root.edges.clear();
         for (uint32_t e = cell_begin[cell]; e < cell_begin[cell + 1]; ++e) {
           // The entries are in order, the geometry they name is not: fetch a few ahead.
