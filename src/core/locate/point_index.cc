@@ -97,8 +97,8 @@ Location Finish(const PointIndex::Impl& impl, const Point& p, internal::CellInde
     return result;
   }
   const size_t finest = impl.levels.size() - 1;
-  if (finest_hit.region != internal::CellIndex::kNone) {
-    result.region = impl.levels[finest].region(finest_hit.region);
+  if (finest_hit.region != kNoRegion) {
+    result.region = finest_hit.region;
     result.on_boundary = finest_hit.on_boundary;
     result.status = finest_hit.on_boundary ? LocateStatus::kBoundary : LocateStatus::kInside;
     return result;
@@ -107,8 +107,8 @@ Location Finish(const PointIndex::Impl& impl, const Point& p, internal::CellInde
     const internal::CellIndex& index = impl.levels[level];
     if (index.regions().empty()) continue;
     const internal::CellIndex::Hit hit = index.Locate(p);
-    if (hit.region == internal::CellIndex::kNone) continue;
-    result.region = index.region(hit.region);
+    if (hit.region == kNoRegion) continue;
+    result.region = hit.region;
     result.on_boundary = hit.on_boundary;
     result.status = LocateStatus::kGap;
     break;

@@ -35,7 +35,7 @@ struct CellBox {
 namespace {
 
 // A node is a 32-bit word: a 2-bit tag in the low bits, a 30-bit payload above it.
-//   direct: payload = region index (kNoPayload: no region)
+//   direct: payload = region id (kNoPayload: no region)
 //   leaf:   payload = word offset of the leaf record in the arena
 //   split:  payload = index of the first of k×k children (row by row, south to north, west to
 //           east) << 2 | (log2(k) - 1), k = 2, 4, 8 or 16
@@ -56,7 +56,7 @@ constexpr uint32_t Payload(uint32_t node) { return node >> 2; }
 //              (bits 32-47), candidate count (bits 48-55), and which ReferenceCandidate of the
 //              leaf's cell is its reference point c (bits 56-63): c is recomputed from the cell's
 //              box at lookup, with the same arithmetic, rather than stored
-//   then       candidates, two 32-bit region indexes per word
+//   then       candidates, two 32-bit region ids per word, in the regions' code order
 //   then       vertices, two words each (x, y)
 //   then       edge words, two 32-bit words per word; edge word i belongs to the edge from vertex i
 //              to vertex i + 1: bits 0-30 the candidates whose boundary it is (0: no edge, a break
@@ -382,8 +382,8 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
     edge_count += hierarchy_.geometry(r).vertex_count();
   }
   if (region_count == 0) return Status::Ok();
-  if (region_count > kMaxPayload) {
-    return Status::ResourceExhausted("point index: more than 2^30 regions on one level");
+  if (hierarchy_.region_count() > kMaxPayload) {
+    return Status::ResourceExhausted("point index: more than 2^30 regions");
   }
   SetUpGrid(edge_count);
   const size_t cell_count = size_t{x.nx_} * x.ny_;
@@ -588,7 +588,7 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
   const std::vector<EdgeRec>& edges = s.edges;
   const std::vector<uint32_t>& covering = s.covering;
   if (edges.empty()) {
-    return MakeNode(kTagDirect, covering.empty() ? kNoPayload : covering.front());
+    return MakeNode(kTagDirect, covering.empty() ? kNoPayload : index_.regions_[covering.front()]);
   }
   Reference& ref = s.ref;
   CollectRegions(edges, ref.regions);
@@ -720,7 +720,7 @@ uint32_t CellIndexBuilder::WriteSlow(const std::vector<uint32_t>& candidates, Ch
   out.arena.push_back(candidates.size());
   out.arena.resize(at + 1 + (candidates.size() + 1) / 2, 0);
   for (size_t i = 0; i < candidates.size(); ++i) {
-    out.arena[at + 1 + i / 2] |= uint64_t{candidates[i]} << (32 * (i & 1));
+    out.arena[at + 1 + i / 2] |= uint64_t{index_.regions_[candidates[i]]} << (32 * (i & 1));
   }
   return MakeNode(kTagSlow, static_cast<uint32_t>(at));
 }
@@ -839,7 +839,9 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
   w[0] = uint64_t{init} | uint64_t{n_vert} << 32 | uint64_t{n_cand} << 48 |
          uint64_t(static_cast<uint32_t>(ref.k)) << 56;
   w += 1;
-  for (size_t i = 0; i < n_cand; ++i) w[i / 2] |= uint64_t{candidates[i]} << (32 * (i & 1));
+  for (size_t i = 0; i < n_cand; ++i) {
+    w[i / 2] |= uint64_t{index_.regions_[candidates[i]]} << (32 * (i & 1));
+  }
   w += cand_words;
   for (uint32_t v : s.walk) {
     *w++ = std::bit_cast<uint64_t>(vertices[v].x);
@@ -1023,15 +1025,15 @@ CellIndex::Hit CellIndex::LocateSlow(uint64_t offset, const Point& p) const {
   const size_t n_cand = w[0];
   // Same answer as a leaf: the first candidate containing p*, else the first whose boundary holds
   // p; on_boundary if p lies on any candidate's boundary.
-  uint32_t owner = kNone;
-  uint32_t on_edge = kNone;
+  RegionId owner = kNoRegion;
+  RegionId on_edge = kNoRegion;
   for (size_t i = 0; i < n_cand; ++i) {
     const uint32_t candidate = LoadHalf(w + 1, i);
-    const RegionTest t = TestRegion(hierarchy_->geometry(regions_[candidate]), p);
-    if (t.inside && owner == kNone) owner = candidate;
-    if (t.on_boundary && on_edge == kNone) on_edge = candidate;
+    const RegionTest t = TestRegion(hierarchy_->geometry(candidate), p);
+    if (t.inside && owner == kNoRegion) owner = candidate;
+    if (t.on_boundary && on_edge == kNoRegion) on_edge = candidate;
   }
-  return {owner != kNone ? owner : on_edge, on_edge != kNone};
+  return {owner != kNoRegion ? owner : on_edge, on_edge != kNoRegion};
 }
 
 CellIndex::Stats CellIndex::stats() const {

@@ -17,7 +17,7 @@
 //
 //   Result<CellIndex> index = CellIndex::Build(hierarchy, unit_ids, {});
 //   CellIndex::Hit hit = index->Locate({119.0, 25.4});
-//   if (hit.region != CellIndex::kNone) Use(index->region(hit.region));
+//   if (hit.region != kNoRegion) Use(hit.region);
 //
 // Thread safety: immutable after Build; Locate may be called from any number of threads.
 #pragma once
@@ -60,10 +60,8 @@ struct CellIndexOptions {
 
 class CellIndex {
  public:
-  static constexpr uint32_t kNone = 0xFFFFFFFFu;
-
   struct Hit {
-    uint32_t region = kNone;  // index into regions(), kNone if no region owns the point
+    RegionId region = kNoRegion;  // the owner, kNoRegion if no region owns the point
     bool on_boundary = false;
   };
 
@@ -94,7 +92,6 @@ class CellIndex {
 
   // The indexed regions, sorted by code (then id): the boundary rule's tie-break order.
   std::span<const RegionId> regions() const { return regions_; }
-  RegionId region(uint32_t index) const { return regions_[index]; }
   const Box& bounds() const { return bounds_; }
   Stats stats() const;
   size_t memory_bytes() const;
