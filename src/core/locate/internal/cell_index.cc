@@ -125,28 +125,15 @@ struct EdgeLess {
 };
 bool SameSegment(const EdgeRec& l, const EdgeRec& r) { return l.a == r.a && l.b == r.b; }
 
-// Sorts and cancels pairs of identical (segment, region) entries: a region that runs along the
-// same segment twice crosses it twice, which does not change its parity. Sets `cancelled` to the
-// regions of the pairs cancelled.
-void Canonicalize(std::vector<EdgeRec>& edges, std::vector<uint32_t>& cancelled) {
-  cancelled.clear();
+// Sorts a root cell's edges by segment and marks where each segment's entries start. A region
+// that runs along the same segment twice keeps both entries: their bits cancel in the segment's
+// owner mask (WriteLeaf), as two crossings cancel in a parity, and the region stays a candidate
+// of every node they touch, its side decided there like any other's.
+void SortBySegment(std::vector<EdgeRec>& edges) {
   std::sort(edges.begin(), edges.end(), EdgeLess{});
-  size_t out = 0;
-  for (size_t i = 0; i < edges.size();) {
-    size_t j = i + 1;
-    while (j < edges.size() && SameSegment(edges[i], edges[j]) &&
-           edges[i].region == edges[j].region) {
-      ++j;
-    }
-    if ((j - i) % 2 == 1) {
-      edges[out] = edges[i];
-      edges[out].segment_start = out == 0 || !SameSegment(edges[out - 1], edges[i]);
-      ++out;
-    }
-    if (j - i > 1) cancelled.push_back(edges[i].region);
-    i = j;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    edges[i].segment_start = i == 0 || !SameSegment(edges[i - 1], edges[i]);
   }
-  edges.resize(out);
 }
 
 // Sets `out` to the distinct regions of `edges`, ascending. A node has few distinct regions and
@@ -183,9 +170,8 @@ struct Reference {
 // children are built while their parent's frame is live), so a build allocates per chunk, not per
 // cell.
 struct NodeScratch {
-  std::vector<EdgeRec> edges;       // the node's edges, canonical
-  std::vector<uint32_t> cancelled;  // at a root cell: regions of edges Canonicalize cancelled
-  std::vector<uint32_t> covering;   // regions covering the whole node without an edge in it
+  std::vector<EdgeRec> edges;      // the node's edges, by segment (SortBySegment)
+  std::vector<uint32_t> covering;  // regions covering the whole node without an edge in it
   Reference ref;
   std::vector<uint32_t> candidates;
   std::vector<std::pair<uint32_t, uint32_t>> assigned;  // (child, edge) of a split, edge order
@@ -526,19 +512,8 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
           if (b < a) std::swap(a, b);
           root.edges.push_back({a, b, entries[e].region});
         }
-        Canonicalize(root.edges, root.cancelled);
+        SortBySegment(root.edges);
         const CellBox box = RootBox(ix, iy);
-        // A region whose every edge here cancelled (a slit traced there and back) lies on one side
-        // of the whole cell, like a region with no edge in it.
-        for (uint32_t region : root.cancelled) {
-          const auto at = std::lower_bound(root.covering.begin(), root.covering.end(), region);
-          if ((at == root.covering.end() || *at != region) &&
-              std::none_of(root.edges.begin(), root.edges.end(),
-                           [&](const EdgeRec& e) { return e.region == region; }) &&
-              Contains(region, ReferenceCandidate(box, 0))) {
-            root.covering.insert(at, region);
-          }
-        }
         x.nodes_[cell] = BuildNode(box, 0, scratch, outs[chunk]);
       }
     }
