@@ -374,8 +374,8 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   SetUpGrid(edge_count);
   const size_t cell_count = size_t{x.nx_} * x.ny_;
 
-  // Pass 1: count edge entries per root cell.
-  std::vector<uint32_t> cell_begin(cell_count + 1, 0);
+  // Pass 1: the root cells each edge touches, listed per chunk of regions and counted per cell;
+  // and the root cells each region covers without an edge in them.
   auto for_each_edge = [&](uint32_t region, auto&& f) {
     const MultiPolygonView g = Geometry(region);
     const std::span<const Point> points = g.points();
@@ -387,34 +387,15 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
       begin = end;
     }
   };
-  ParallelFor(region_count, [&](size_t k) {
-    const uint32_t region = static_cast<uint32_t>(k);
-    for_each_edge(region, [&](uint32_t, const Point& a, const Point& b) {
-      ForEachRootCell(a, b, [&](uint32_t ix, uint32_t iy) {
-        const size_t cell = size_t{iy} * x.nx_ + ix;
-        std::atomic_ref<uint32_t>(cell_begin[cell + 1]).fetch_add(1, std::memory_order_relaxed);
-      });
-    });
-  });
-  for (size_t c = 0; c < cell_count; ++c) cell_begin[c + 1] += cell_begin[c];
-
-  // Pass 2: fill the entries (order within a cell does not matter: leaves sort their edges), and
-  // find the root cells each region covers without an edge in them.
-  struct EntryRef {
+  struct Touch {
+    uint32_t cell;  // < 65535², see SetUpGrid
     uint32_t region;
     uint32_t point;  // the edge runs from points[point] to points[point + 1] of the region
   };
-  const size_t entry_count = cell_begin[cell_count];
-  // Every entry is written below: no zeroing first.
-  const std::unique_ptr<EntryRef[]> entries =
-      std::make_unique_for_overwrite<EntryRef[]>(entry_count);
-  std::vector<const Point*> region_points(region_count);
-  for (size_t k = 0; k < region_count; ++k) {
-    region_points[k] = Geometry(static_cast<uint32_t>(k)).points().data();
-  }
-  std::vector<uint32_t> cursor(cell_begin.begin(), cell_begin.end() - 1);
+  std::vector<uint32_t> cell_begin(cell_count + 1, 0);
   constexpr size_t kRegionChunk = 256;
   const size_t region_chunks = (region_count + kRegionChunk - 1) / kRegionChunk;
+  std::vector<std::vector<Touch>> touches(region_chunks);
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> covered(region_chunks);
   ParallelFor(region_chunks, [&](size_t chunk) {
     std::vector<uint8_t> touched;  // per root cell of the region's box: an edge touches it
@@ -430,10 +411,9 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
       touched.assign(size_t{box_w} * (iy1 - iy0 + 1), 0);
       for_each_edge(region, [&](uint32_t i, const Point& a, const Point& b) {
         ForEachRootCell(a, b, [&](uint32_t ix, uint32_t iy) {
-          const size_t cell = size_t{iy} * x.nx_ + ix;
-          const uint32_t slot =
-              std::atomic_ref<uint32_t>(cursor[cell]).fetch_add(1, std::memory_order_relaxed);
-          entries[slot] = {region, i};
+          const uint32_t cell = iy * x.nx_ + ix;
+          touches[chunk].push_back({cell, region, i});
+          std::atomic_ref<uint32_t>(cell_begin[cell + 1]).fetch_add(1, std::memory_order_relaxed);
           // Cells just outside the box (the margin) play no part in the covering test below.
           if (ix >= ix0 && ix <= ix1 && iy >= iy0 && iy <= iy1) {
             touched[size_t{iy - iy0} * box_w + (ix - ix0)] = 1;
@@ -465,6 +445,30 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
       }
     }
   });
+  for (size_t c = 0; c < cell_count; ++c) cell_begin[c + 1] += cell_begin[c];
+
+  // Pass 2: the entries grouped by cell (order within a cell does not matter: SortBySegment).
+  struct EntryRef {
+    uint32_t region;
+    uint32_t point;
+  };
+  const size_t entry_count = cell_begin[cell_count];
+  // Every entry is written below: no zeroing first.
+  const std::unique_ptr<EntryRef[]> entries =
+      std::make_unique_for_overwrite<EntryRef[]>(entry_count);
+  std::vector<uint32_t> cursor(cell_begin.begin(), cell_begin.end() - 1);
+  ParallelFor(region_chunks, [&](size_t chunk) {
+    for (const Touch& t : touches[chunk]) {
+      const uint32_t slot =
+          std::atomic_ref<uint32_t>(cursor[t.cell]).fetch_add(1, std::memory_order_relaxed);
+      entries[slot] = {t.region, t.point};
+    }
+    std::vector<Touch>().swap(touches[chunk]);
+  });
+  std::vector<const Point*> region_points(region_count);
+  for (size_t k = 0; k < region_count; ++k) {
+    region_points[k] = Geometry(static_cast<uint32_t>(k)).points().data();
+  }
   std::vector<uint32_t> cover_begin(cell_count + 1, 0);
   for (const auto& list : covered) {
     for (const auto& [cell, region] : list) ++cover_begin[cell + 1];
