@@ -420,7 +420,10 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
           }
         });
       });
-      // Runs of untouched cells in a row lie wholly inside or outside the region: test one point.
+      // A run of untouched cells in a row lies wholly inside or outside the region: test one
+      // point. A run on the first or last row or column of the region's box needs no test: its
+      // cells, grown by the margin, reach past the region's extent (the margin dwarfs the rounding
+      // of the row and column arithmetic) without meeting an edge, so they lie outside.
       auto is_touched = [&](uint32_t ix, uint32_t iy) {
         return touched[size_t{iy - iy0} * box_w + (ix - ix0)] != 0;
       };
@@ -436,7 +439,8 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
             ++run_end;
           }
           const CellBox box = RootBox(ix, iy);
-          if (ScanRegion<false>(g, {0.5 * (box.x0 + box.x1), 0.5 * (box.y0 + box.y1)}).inside) {
+          if (ix != ix0 && run_end <= ix1 && iy != iy0 && iy != iy1 &&
+              ScanRegion<false>(g, {0.5 * (box.x0 + box.x1), 0.5 * (box.y0 + box.y1)}).inside) {
             for (uint32_t i = ix; i < run_end; ++i)
               covered[chunk].push_back({iy * x.nx_ + i, region});
           }
