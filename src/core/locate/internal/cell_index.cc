@@ -209,6 +209,13 @@ Point ReferenceCandidate(const CellBox& box, int k) {
   return {box.x0 + fx * (box.x1 - box.x0), box.y0 + fy * (box.y1 - box.y0)};
 }
 
+// Returns room for at least `n` elements in `v`, contents unspecified: scratch arrays only grow.
+template <typename T>
+T* Room(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
 struct ChunkOut {
   std::vector<uint32_t> nodes;  // split children, indexes local to the chunk
   std::vector<uint64_t> arena;
@@ -711,8 +718,8 @@ uint32_t CellIndexBuilder::WriteSlow(const std::vector<uint32_t>& candidates, Ch
 uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
   const Reference& ref = s.ref;
   const std::vector<EdgeRec>& edges = s.edges;
-  const std::vector<uint32_t>& candidates = s.candidates;
-  auto bit_of = [&](uint32_t region) {
+  const uint32_t* candidates = s.candidates.data();
+  auto bit_of = [candidates](uint32_t region) {
     uint32_t i = 0;
     while (candidates[i] != region) ++i;
     return uint32_t{1} << i;
@@ -724,114 +731,122 @@ uint32_t CellIndexBuilder::WriteLeaf(NodeScratch& s, ChunkOut& out) const {
   for (uint32_t r : s.covering) init |= bit_of(r);
 
   // Distinct segments with their owner masks, then vertices, then a cover of the segments by
-  // vertex runs (walks), so that each stored vertex is tested once per lookup.
+  // vertex runs (walks), so that each stored vertex is tested once per lookup. The working
+  // arrays are reached through plain pointers, sized for the worst case: a segment per edge, two
+  // vertices per segment, a walk step per segment and a start per walk.
   // Vertices are numbered in order of first appearance through a small hash table.
-  std::vector<Point>& vertices = s.vertices;
-  vertices.clear();
+  const size_t n_edges = edges.size();
+  Point* vertices = Room(s.vertices, 2 * n_edges);
+  uint32_t n_vertices = 0;
   size_t table_size = 16;
-  while (table_size < 4 * edges.size()) table_size *= 2;
-  s.vertex_slots.assign(table_size, 0);
+  while (table_size < 4 * n_edges) table_size *= 2;
+  uint32_t* slots = Room(s.vertex_slots, table_size);
+  std::fill_n(slots, table_size, 0);
   auto vertex_of = [&](const Point& p) {
     uint64_t h = std::bit_cast<uint64_t>(p.x) * 0x9E3779B97F4A7C15ull;
     h = (h ^ (h >> 29) ^ std::bit_cast<uint64_t>(p.y)) * 0xBF58476D1CE4E5B9ull;
     const size_t mask = table_size - 1;
     for (size_t i = (h >> 32) & mask;; i = (i + 1) & mask) {
-      const uint32_t slot = s.vertex_slots[i];
+      const uint32_t slot = slots[i];
       if (slot == 0) {
-        vertices.push_back(p);
-        s.vertex_slots[i] = static_cast<uint32_t>(vertices.size());
-        return static_cast<uint32_t>(vertices.size() - 1);
+        vertices[n_vertices++] = p;
+        slots[i] = n_vertices;
+        return n_vertices - 1;
       }
       if (vertices[slot - 1] == p) return slot - 1;
     }
   };
-  auto& segments = s.segments;
-  segments.clear();
-  for (size_t i = 0; i < edges.size(); ++i) {
-    if (!edges[i].segment_start) {
-      segments.back().mask ^= bit_of(edges[i].region);
+  NodeScratch::Segment* segments = Room(s.segments, n_edges);
+  uint32_t n_segments = 0;
+  for (const EdgeRec& e : edges) {
+    if (!e.segment_start) {
+      segments[n_segments - 1].mask ^= bit_of(e.region);
     } else {
-      const uint32_t u = vertex_of(edges[i].a);
-      segments.push_back({u, vertex_of(edges[i].b), bit_of(edges[i].region)});
+      const uint32_t u = vertex_of(e.a);
+      const uint32_t v = vertex_of(e.b);
+      segments[n_segments++] = {u, v, bit_of(e.region)};
     }
   }
-  const size_t n_vertices = vertices.size();
-  s.degree.assign(n_vertices, 0);
-  for (const auto& seg : segments) {
-    ++s.degree[seg.u];
-    ++s.degree[seg.v];
+  uint32_t* degree = Room(s.degree, n_vertices);
+  std::fill_n(degree, n_vertices, 0);
+  for (uint32_t k = 0; k < n_segments; ++k) {
+    ++degree[segments[k].u];
+    ++degree[segments[k].v];
   }
   // Each vertex's segments in segment order, so a walk takes the lowest unused one.
-  s.adjacency_begin.assign(n_vertices + 1, 0);
-  for (size_t v = 0; v < n_vertices; ++v) {
-    s.adjacency_begin[v + 1] = s.adjacency_begin[v] + s.degree[v];
+  uint32_t* adjacency_begin = Room(s.adjacency_begin, n_vertices + 1);
+  adjacency_begin[0] = 0;
+  for (uint32_t v = 0; v < n_vertices; ++v) {
+    adjacency_begin[v + 1] = adjacency_begin[v] + degree[v];
   }
-  s.adjacency.resize(2 * segments.size());
-  s.adjacency_cursor.assign(s.adjacency_begin.begin(), s.adjacency_begin.end() - 1);
-  for (uint32_t k = 0; k < segments.size(); ++k) {
-    s.adjacency[s.adjacency_cursor[segments[k].u]++] = k;
-    s.adjacency[s.adjacency_cursor[segments[k].v]++] = k;
+  uint32_t* adjacency = Room(s.adjacency, 2 * size_t{n_segments});
+  uint32_t* cursor = Room(s.adjacency_cursor, n_vertices);
+  std::copy_n(adjacency_begin, n_vertices, cursor);
+  for (uint32_t k = 0; k < n_segments; ++k) {
+    adjacency[cursor[segments[k].u]++] = k;
+    adjacency[cursor[segments[k].v]++] = k;
   }
-  s.adjacency_cursor.assign(s.adjacency_begin.begin(), s.adjacency_begin.end() - 1);
-  s.used.assign(segments.size(), 0);
-  s.walk.clear();
-  s.walk_masks.clear();
-  size_t left = segments.size();
-  size_t first_unused = 0;
+  std::copy_n(adjacency_begin, n_vertices, cursor);
+  uint8_t* used = Room(s.used, n_segments);
+  std::fill_n(used, n_segments, 0);
+  uint32_t* walk = Room(s.walk, 2 * size_t{n_segments});
+  uint32_t* walk_masks = Room(s.walk_masks, 2 * size_t{n_segments});
+  size_t n_walk = 0, n_masks = 0;
+  uint32_t left = n_segments;
+  uint32_t first_unused = 0;
   while (left > 0) {
     // Start at a vertex of odd remaining degree when there is one: fewer walks.
     uint32_t start = UINT32_MAX;
     for (uint32_t v = 0; v < n_vertices && start == UINT32_MAX; ++v) {
-      if (s.degree[v] % 2 == 1) start = v;
+      if (degree[v] % 2 == 1) start = v;
     }
     if (start == UINT32_MAX) {
-      while (s.used[first_unused]) ++first_unused;
+      while (used[first_unused]) ++first_unused;
       start = segments[first_unused].u;
     }
-    if (!s.walk.empty()) s.walk_masks.push_back(0);
-    s.walk.push_back(start);
+    if (n_walk > 0) walk_masks[n_masks++] = 0;
+    walk[n_walk++] = start;
     for (uint32_t at = start;;) {
-      uint32_t& cursor = s.adjacency_cursor[at];
-      size_t next = segments.size();
-      for (; cursor < s.adjacency_begin[at + 1]; ++cursor) {
-        if (!s.used[s.adjacency[cursor]]) {
-          next = s.adjacency[cursor];
+      uint32_t next = n_segments;
+      for (uint32_t& c = cursor[at]; c < adjacency_begin[at + 1]; ++c) {
+        if (!used[adjacency[c]]) {
+          next = adjacency[c];
           break;
         }
       }
-      if (next == segments.size()) break;
-      s.used[next] = 1;
+      if (next == n_segments) break;
+      used[next] = 1;
       --left;
-      --s.degree[segments[next].u];
-      --s.degree[segments[next].v];
+      const NodeScratch::Segment seg = segments[next];
+      --degree[seg.u];
+      --degree[seg.v];
       const uint32_t from = at;
-      at = segments[next].u == at ? segments[next].v : segments[next].u;
-      s.walk.push_back(at);
+      at = seg.u == at ? seg.v : seg.u;
+      walk[n_walk++] = at;
       const bool c_left = OrientSign(vertices[from], vertices[at], ref.c) > 0;
-      s.walk_masks.push_back(segments[next].mask | (c_left ? kReferenceLeft : 0));
+      walk_masks[n_masks++] = seg.mask | (c_left ? kReferenceLeft : 0);
     }
   }
 
-  const size_t n_vert = s.walk.size();
-  const size_t n_cand = candidates.size();
+  const size_t n_cand = s.candidates.size();
   const size_t at = out.arena.size();
   const size_t cand_words = (n_cand + 1) / 2;
-  const size_t mask_words = (s.walk_masks.size() + 1) / 2;
-  out.arena.resize(at + 1 + cand_words + 2 * n_vert + mask_words, 0);
+  const size_t mask_words = (n_masks + 1) / 2;
+  out.arena.resize(at + 1 + cand_words + 2 * n_walk + mask_words, 0);
   uint64_t* w = out.arena.data() + at;
-  w[0] = uint64_t{init} | uint64_t{n_vert} << 32 | uint64_t{n_cand} << 48 |
+  w[0] = uint64_t{init} | uint64_t{n_walk} << 32 | uint64_t{n_cand} << 48 |
          uint64_t(static_cast<uint32_t>(ref.k)) << 56;
   w += 1;
   for (size_t i = 0; i < n_cand; ++i) {
     w[i / 2] |= uint64_t{index_.regions_[candidates[i]]} << (32 * (i & 1));
   }
   w += cand_words;
-  for (uint32_t v : s.walk) {
-    *w++ = std::bit_cast<uint64_t>(vertices[v].x);
-    *w++ = std::bit_cast<uint64_t>(vertices[v].y);
+  for (size_t i = 0; i < n_walk; ++i) {
+    *w++ = std::bit_cast<uint64_t>(vertices[walk[i]].x);
+    *w++ = std::bit_cast<uint64_t>(vertices[walk[i]].y);
   }
-  for (size_t i = 0; i < s.walk_masks.size(); ++i) {
-    w[i / 2] |= uint64_t{s.walk_masks[i]} << (32 * (i & 1));
+  for (size_t i = 0; i < n_masks; ++i) {
+    w[i / 2] |= uint64_t{walk_masks[i]} << (32 * (i & 1));
   }
   return MakeNode(kTagLeaf, static_cast<uint32_t>(at));
 }
