@@ -407,6 +407,13 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   ParallelFor(region_chunks, [&](size_t chunk) {
     std::vector<uint8_t> touched;  // per root cell of the region's box: an edge touches it
     const size_t end = std::min(region_count, (chunk + 1) * kRegionChunk);
+    // An edge touches about 1.2 root cells at the default grid size: room for 1.5 saves the list
+    // its regrowths, each a copy.
+    size_t chunk_edges = 0;
+    for (size_t k = chunk * kRegionChunk; k < end; ++k) {
+      chunk_edges += Geometry(static_cast<uint32_t>(k)).vertex_count();
+    }
+    touches[chunk].reserve(chunk_edges + chunk_edges / 2);
     for (size_t k = chunk * kRegionChunk; k < end; ++k) {
       const uint32_t region = static_cast<uint32_t>(k);
       const Box& rb = hierarchy_.bounds(x.regions_[region]);
@@ -603,9 +610,11 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
       const double f = (v - lo) / size;
       return f <= 0 ? 0u : std::min(k - 1, static_cast<uint32_t>(f));
     };
-    // Assign each edge to the children it may touch.
+    // Assign each edge to the children it may touch: the entries of a segment together.
     s.assigned.clear();
-    for (uint32_t e = 0; e < edges.size(); ++e) {
+    for (uint32_t e = 0, run_end; e < edges.size(); e = run_end) {
+      run_end = e + 1;
+      while (run_end < edges.size() && !edges[run_end].segment_start) ++run_end;
       const EdgeRec& edge = edges[e];
       const uint32_t i0 = slot(std::min(edge.a.x, edge.b.x) - margin_x_, box.x0, slot_w);
       const uint32_t i1 = slot(std::max(edge.a.x, edge.b.x) + margin_x_, box.x0, slot_w);
@@ -617,7 +626,7 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
           // the edge may touch (rounding can only drop children the edge misses by ~the margin,
           // which no lookup needs); the exact-enough test decides among them.
           if (SegmentMayTouch(edge.a, edge.b, s.child_boxes[j * k + i], margin_x_, margin_y_)) {
-            s.assigned.push_back({j * k + i, e});
+            for (uint32_t d = e; d < run_end; ++d) s.assigned.push_back({j * k + i, d});
           }
         }
       }
@@ -696,8 +705,9 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
   for (int k = 0; k < 64 && !found; ++k) {
     ref.c = ReferenceCandidate(box, k);
     ref.k = k;
-    found = std::none_of(edges.begin(), edges.end(),
-                         [&](const EdgeRec& e) { return OrientSign(e.a, e.b, ref.c) == 0; });
+    found = std::none_of(edges.begin(), edges.end(), [&](const EdgeRec& e) {
+      return e.segment_start && OrientSign(e.a, e.b, ref.c) == 0;
+    });
   }
   if (!found) return WriteSlow(s.candidates, out);
   ref.inside.resize(ref.regions.size());
