@@ -11,8 +11,8 @@ namespace {
 
 // An open-addressing table of signed segment counts (endpoints in canonical order lo < hi; +1
 // per child edge from lo to hi, -1 per child edge from hi to lo, and the opposite for the
-// parent's edges), reused from region to region. The probed slots are small; the segments they
-// count sit beside them, read only when the hashes match.
+// parent's edges), reused from region to region. A slot holds its segment, so a probe that finds
+// the hash finds the segment on the same cache line.
 class SegmentCounts {
  public:
   // Empties the table and makes room for `edges` segments. Clears only the slots the last use
@@ -23,46 +23,41 @@ class SegmentCounts {
     if (size > slots_.size()) {
       slots_.assign(size, Slot{});
     } else {
-      for (const Counted& c : counted_) slots_[c.slot].hash = 0;
+      for (uint32_t i : filled_) slots_[i].hash = 0;
     }
-    counted_.clear();
+    filled_.clear();
   }
   void Add(const Point& a, const Point& b, int sign) {
     const bool forward = a < b;
-    const Point& lo = forward ? a : b;
-    const Point& hi = forward ? b : a;
+    const Point lo = forward ? a : b;
+    const Point hi = forward ? b : a;
+    const int delta = forward ? sign : -sign;
     const uint64_t hash = Hash(lo, hi);
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.hash == 0) {
-        slot = {hash, static_cast<uint32_t>(counted_.size())};
-        counted_.push_back({lo, hi, forward ? sign : -sign, static_cast<uint32_t>(i)});
+        slot = {hash, lo, hi, delta};
+        filled_.push_back(static_cast<uint32_t>(i));
         return;
       }
-      if (slot.hash == hash) {
-        Counted& c = counted_[slot.counted];
-        if (c.lo == lo && c.hi == hi) {
-          c.sum += forward ? sign : -sign;
-          return;
-        }
+      if (slot.hash == hash && slot.lo == lo && slot.hi == hi) {
+        slot.sum += delta;
+        return;
       }
     }
   }
   bool AllZero() const {
-    return std::all_of(counted_.begin(), counted_.end(), [](const Counted& c) { return c.sum == 0; });
+    return std::all_of(filled_.begin(), filled_.end(),
+                       [&](uint32_t i) { return slots_[i].sum == 0; });
   }
 
  private:
   struct Slot {
     uint64_t hash = 0;  // 0: empty
-    uint32_t counted = 0;  // index into counted_
-  };
-  struct Counted {
     Point lo;
     Point hi;
-    int sum;
-    uint32_t slot;
+    int sum = 0;
   };
   // Two independent multiplications rather than a chain of four: the probe waits on this.
   static uint64_t Hash(const Point& lo, const Point& hi) {
@@ -74,7 +69,7 @@ class SegmentCounts {
   }
 
   std::vector<Slot> slots_;
-  std::vector<Counted> counted_;  // in order of first appearance
+  std::vector<uint32_t> filled_;  // the slots in use
 };
 
 // Twice the signed area of a closed ring, relative to its first vertex for precision.
