@@ -50,6 +50,7 @@ constexpr uint32_t kMaxPayload = kNoPayload - 1;
 constexpr uint32_t MakeNode(uint32_t tag, uint32_t payload) { return payload << 2 | tag; }
 constexpr uint32_t Tag(uint32_t node) { return node & 3u; }
 constexpr uint32_t Payload(uint32_t node) { return node >> 2; }
+constexpr uint32_t kEmptyNode = MakeNode(kTagDirect, kNoPayload);
 
 // Leaf record, in 64-bit words:
 //   [0]        initial parity mask (bits 0-30: the candidates containing c), vertex count
@@ -503,7 +504,7 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
 
   // Pass 3: build the root cells' nodes, rows in fixed chunks so the layout does not depend on
   // scheduling, then concatenate the chunks.
-  x.nodes_.assign(cell_count, MakeNode(kTagDirect, kNoPayload));
+  x.nodes_.assign(cell_count, kEmptyNode);
   constexpr uint32_t kRowChunk = 8;
   const size_t row_chunks = (x.ny_ + kRowChunk - 1) / kRowChunk;
   std::vector<ChunkOut> outs(row_chunks);
@@ -576,6 +577,10 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
     std::copy(outs[k].arena.begin(), outs[k].arena.end(),
               x.arena_.begin() + static_cast<std::ptrdiff_t>(arena_base[k]));
   });
+  x.empty_.assign((cell_count + 63) / 64, 0);
+  for (size_t cell = 0; cell < cell_count; ++cell) {
+    if (x.nodes_[cell] == kEmptyNode) x.empty_[cell / 64] |= uint64_t{1} << (cell % 64);
+  }
   return Status::Ok();
 }
 
@@ -877,7 +882,9 @@ CellIndex::Hit CellIndex::Locate(const Point& p) const {
   if (!InBounds(p)) return {};
   const uint32_t ix = std::min(static_cast<uint32_t>((p.x - x0_) * inv_w_), nx_ - 1);
   const uint32_t iy = std::min(static_cast<uint32_t>((p.y - y0_) * inv_h_), ny_ - 1);
-  uint32_t node = nodes_[size_t{iy} * nx_ + ix];
+  const size_t cell = size_t{iy} * nx_ + ix;
+  if (Empty(cell)) return {};
+  uint32_t node = nodes_[cell];
   CellBox box = RootBox(ix, iy);
   if (Tag(node) == kTagSplit) node = Descend(node, box, p);
   if (Tag(node) == kTagLeaf) {
@@ -914,6 +921,10 @@ void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) co
       }
       ix[k] = std::min(static_cast<uint32_t>((p[k].x - x0_) * inv_w_), nx_ - 1);
       iy[k] = std::min(static_cast<uint32_t>((p[k].y - y0_) * inv_h_), ny_ - 1);
+      if (Empty(size_t{iy[k]} * nx_ + ix[k])) {
+        ix[k] = kOut;
+        continue;
+      }
       __builtin_prefetch(&nodes_[size_t{iy[k]} * nx_ + ix[k]]);
     }
     for (size_t k = 0; k < n; ++k) {
@@ -1069,7 +1080,7 @@ CellIndex::Stats CellIndex::stats() const {
 
 size_t CellIndex::memory_bytes() const {
   return nodes_.capacity() * sizeof(uint32_t) + arena_.capacity() * sizeof(uint64_t) +
-         regions_.capacity() * sizeof(RegionId);
+         empty_.capacity() * sizeof(uint64_t) + regions_.capacity() * sizeof(RegionId);
 }
 
 }  // namespace wangge::internal
