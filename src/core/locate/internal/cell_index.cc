@@ -903,57 +903,73 @@ CellBox CellIndex::RootBox(uint32_t ix, uint32_t iy) const {
           y0_ + (iy + 1) * cell_h_};
 }
 
+// Inline: it is one step of every descent, in Descend and LocateMany.
+[[gnu::always_inline]] inline uint32_t CellIndex::ChildIndex(uint32_t node, CellBox& box,
+                                                             const Point& p) const {
+  const uint32_t k = SplitFanout(node);
+  const uint32_t i = CellBox::Slot(p.x, box.x0, box.x1, k);
+  const uint32_t j = CellBox::Slot(p.y, box.y0, box.y1, k);
+  box = box.Child(k, i, j);
+  return SplitFirstChild(node) + j * k + i;
+}
+
 void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) const {
-  // Three passes over small groups: find and prefetch the root nodes, then read them (descending
-  // split cells) and prefetch the leaf records, then compute. Each pass finds its memory in cache
-  // or on its way, so up to a group's worth of misses overlap.
+  // Passes over small groups: find the root nodes and prefetch them; then, a level of split cells
+  // per pass, read each point's node and, under a split, find and prefetch the child under the
+  // point, or else prefetch the leaf's record; then compute. Each pass finds its memory in cache or
+  // on its way, so up to a group's worth of misses overlap at every level.
   constexpr size_t kGroup = 16;
-  constexpr uint32_t kOut = UINT32_MAX;
-  uint32_t ix[kGroup], iy[kGroup], node[kGroup];
+  constexpr uint32_t kOut = UINT32_MAX;    // the point lies outside the grid
+  constexpr uint32_t kReached = kOut - 1;  // node[k] is the point's leaf or direct cell
+  uint32_t at[kGroup];                     // else: the index of the point's next node
+  uint32_t node[kGroup];
   CellBox box[kGroup];
   for (size_t base = 0; base < points.size(); base += kGroup) {
     const size_t n = std::min(kGroup, points.size() - base);
     const Point* p = points.data() + base;
+    size_t descending = 0;
     for (size_t k = 0; k < n; ++k) {
       if (!InBounds(p[k])) {
-        ix[k] = kOut;
+        at[k] = kOut;
         continue;
       }
-      ix[k] = std::min(static_cast<uint32_t>((p[k].x - x0_) * inv_w_), nx_ - 1);
-      iy[k] = std::min(static_cast<uint32_t>((p[k].y - y0_) * inv_h_), ny_ - 1);
-      if (Empty(size_t{iy[k]} * nx_ + ix[k])) {
-        ix[k] = kOut;
-        continue;
+      const uint32_t ix = std::min(static_cast<uint32_t>((p[k].x - x0_) * inv_w_), nx_ - 1);
+      const uint32_t iy = std::min(static_cast<uint32_t>((p[k].y - y0_) * inv_h_), ny_ - 1);
+      at[k] = iy * nx_ + ix;
+      box[k] = RootBox(ix, iy);
+      __builtin_prefetch(&nodes_[at[k]]);
+      ++descending;
+    }
+    while (descending > 0) {
+      for (size_t k = 0; k < n; ++k) {
+        if (at[k] >= kReached) continue;
+        const uint32_t v = nodes_[at[k]];
+        if (Tag(v) == kTagSplit) {
+          at[k] = ChildIndex(v, box[k], p[k]);
+          __builtin_prefetch(&nodes_[at[k]]);
+          continue;
+        }
+        node[k] = v;
+        at[k] = kReached;
+        --descending;
+        if (Tag(v) == kTagLeaf) {
+          const uint64_t* record = arena_.data() + Payload(v);
+          __builtin_prefetch(record);
+          __builtin_prefetch(record + 8);
+          __builtin_prefetch(record + 16);
+          __builtin_prefetch(record + 24);
+        }
       }
-      __builtin_prefetch(&nodes_[size_t{iy[k]} * nx_ + ix[k]]);
     }
     for (size_t k = 0; k < n; ++k) {
-      if (ix[k] == kOut) continue;
-      uint32_t v = nodes_[size_t{iy[k]} * nx_ + ix[k]];
-      box[k] = RootBox(ix[k], iy[k]);
-      if (Tag(v) == kTagSplit) v = Descend(v, box[k], p[k]);
-      node[k] = v;
-      if (Tag(v) == kTagLeaf) {
-        const uint64_t* record = arena_.data() + Payload(v);
-        __builtin_prefetch(record);
-        __builtin_prefetch(record + 8);
-        __builtin_prefetch(record + 16);
-        __builtin_prefetch(record + 24);
-      }
-    }
-    for (size_t k = 0; k < n; ++k) {
-      out[base + k] = ix[k] == kOut ? Hit{} : Resolve(node[k], box[k], p[k]);
+      out[base + k] = at[k] == kOut ? Hit{} : Resolve(node[k], box[k], p[k]);
     }
   }
 }
 
 uint32_t CellIndex::Descend(uint32_t node, CellBox& box, const Point& p) const {
   do {
-    const uint32_t k = SplitFanout(node);
-    const uint32_t i = CellBox::Slot(p.x, box.x0, box.x1, k);
-    const uint32_t j = CellBox::Slot(p.y, box.y0, box.y1, k);
-    box = box.Child(k, i, j);
-    node = nodes_[SplitFirstChild(node) + j * k + i];
+    node = nodes_[ChildIndex(node, box, p)];
   } while (Tag(node) == kTagSplit);
   return node;
 }

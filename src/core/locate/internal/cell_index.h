@@ -101,8 +101,11 @@ class CellIndex {
   friend class CellIndexBuilder;
 
   CellBox RootBox(uint32_t ix, uint32_t iy) const;
-  // Returns the node under `p` below split node `node` whose cell is `box`, and sets `box` to
-  // that node's cell.
+  // Returns the index in nodes_ of the child under `p` of split node `node` whose cell is `box`,
+  // and sets `box` to the child's cell.
+  uint32_t ChildIndex(uint32_t node, CellBox& box, const Point& p) const;
+  // Returns the leaf or direct node under `p` below split node `node` whose cell is `box`, and
+  // sets `box` to that node's cell.
   uint32_t Descend(uint32_t node, CellBox& box, const Point& p) const;
   // Answers for `p` in `node`, whose cell is `box`.
   Hit Resolve(uint32_t node, const CellBox& box, const Point& p) const;
