@@ -131,10 +131,17 @@ void ExpectMatchesBruteForce(const Hierarchy& h, double size, const PointIndexOp
   ASSERT_TRUE(index.ok());
   EXPECT_EQ(index->indexed_region_count(0), 0u);  // seamless: the grids need no geometry
   int boundary_points = 0;
-  for (const Point& p : TestPoints(h, 3000, 11, size)) {
+  const std::vector<Point> points = TestPoints(h, 3000, 11, size);
+  // The batch path descends the cells of many points in step; one at a time, a point descends
+  // alone: both must give the brute force's answer.
+  std::vector<Location> batch(points.size());
+  index->LocateBatch(points, batch, {.threads = 1});
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Point& p = points[i];
     const Expected e = BruteForce(h, p);
     ASSERT_LE(e.owners, 1) << p.x << " " << p.y;  // seamless: never two owners
     const Location where = index->Locate(p);
+    ASSERT_EQ(batch[i], where) << p.x << " " << p.y;
     ASSERT_EQ(where.region, e.region) << p.x << " " << p.y;
     ASSERT_EQ(where.on_boundary, e.on_boundary) << p.x << " " << p.y;
     if (e.region == kNoRegion) {
