@@ -242,7 +242,8 @@ RegionTest ScanRegion(const MultiPolygonView& geometry, const Point& p) {
     const RingView ring = geometry.ring(r);
     if (ring.size() == 0) continue;
     bool a_above = ring[0].y > p.y;
-    for (size_t i = 1; i < ring.size(); ++i) {
+    // The edge from ring[i - 1] to ring[i].
+    auto edge = [&](size_t i) {
       const Point& a = ring[i - 1];
       const Point& b = ring[i];
       const bool b_above = b.y > p.y;
@@ -262,7 +263,22 @@ RegionTest ScanRegion(const MultiPolygonView& geometry, const Point& p) {
         result.on_boundary = true;
       }
       a_above = b_above;
+    };
+    size_t i = 1;
+    if constexpr (!kBoundary) {
+      // Only edges that straddle the line y = p.y count, and few do: four edges at a time pass
+      // with four comparisons when none of them does.
+      for (; i + 4 <= ring.size(); i += 4) {
+        const bool u0 = ring[i].y > p.y, u1 = ring[i + 1].y > p.y, u2 = ring[i + 2].y > p.y,
+                   u3 = ring[i + 3].y > p.y;
+        if (((u0 != a_above) | (u1 != u0) | (u2 != u1) | (u3 != u2)) == 0) {
+          a_above = u3;
+          continue;
+        }
+        for (size_t j = i; j < i + 4; ++j) edge(j);
+      }
     }
+    for (; i < ring.size(); ++i) edge(i);
   }
   return result;
 }
