@@ -50,7 +50,6 @@ constexpr uint32_t kMaxPayload = kNoPayload - 1;
 constexpr uint32_t MakeNode(uint32_t tag, uint32_t payload) { return payload << 2 | tag; }
 constexpr uint32_t Tag(uint32_t node) { return node & 3u; }
 constexpr uint32_t Payload(uint32_t node) { return node >> 2; }
-constexpr uint32_t kEmptyNode = MakeNode(kTagDirect, kNoPayload);
 
 // Leaf record, in 64-bit words:
 //   [0]        initial parity mask (bits 0-30: the candidates containing c), vertex count
@@ -452,9 +451,9 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
         });
       });
       // A run of untouched cells in a row lies wholly inside or outside the region: test one
-      // point. A run on the first or last row or column of the region's box needs no test: its
+      // point. A run that reaches the first or last column of the region's box needs no test: its
       // cells, grown by the margin, reach past the region's extent (the margin dwarfs the rounding
-      // of the row and column arithmetic) without meeting an edge, so they lie outside.
+      // of the column arithmetic) without meeting an edge, so they lie outside.
       auto is_touched = [&](uint32_t ix, uint32_t iy) {
         return touched[size_t{iy - iy0} * box_w + (ix - ix0)] != 0;
       };
@@ -470,7 +469,7 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
             ++run_end;
           }
           const CellBox box = RootBox(ix, iy);
-          if (ix != ix0 && run_end <= ix1 && iy != iy0 && iy != iy1 &&
+          if (ix != ix0 && run_end <= ix1 &&
               ScanRegion<false>(g, {0.5 * (box.x0 + box.x1), 0.5 * (box.y0 + box.y1)}).inside) {
             for (uint32_t i = ix; i < run_end; ++i)
               covered[chunk].push_back({iy * x.nx_ + i, region});
@@ -520,7 +519,7 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
 
   // Pass 3: build the root cells' nodes, rows in fixed chunks so the layout does not depend on
   // scheduling, then concatenate the chunks.
-  x.nodes_.assign(cell_count, kEmptyNode);
+  x.nodes_.assign(cell_count, MakeNode(kTagDirect, kNoPayload));
   constexpr uint32_t kRowChunk = 8;
   const size_t row_chunks = (x.ny_ + kRowChunk - 1) / kRowChunk;
   std::vector<ChunkOut> outs(row_chunks);
@@ -593,10 +592,6 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
     std::copy(outs[k].arena.begin(), outs[k].arena.end(),
               x.arena_.begin() + static_cast<std::ptrdiff_t>(arena_base[k]));
   });
-  x.empty_.assign((cell_count + 63) / 64, 0);
-  for (size_t cell = 0; cell < cell_count; ++cell) {
-    if (x.nodes_[cell] == kEmptyNode) x.empty_[cell / 64] |= uint64_t{1} << (cell % 64);
-  }
   return Status::Ok();
 }
 
@@ -896,12 +891,8 @@ Result<CellIndex> CellIndex::Build(const Hierarchy& hierarchy, std::vector<Regio
 
 CellIndex::Hit CellIndex::Locate(const Point& p) const {
   if (!InBounds(p)) return {};
-  const uint32_t ix = std::min(static_cast<uint32_t>((p.x - x0_) * inv_w_), nx_ - 1);
-  const uint32_t iy = std::min(static_cast<uint32_t>((p.y - y0_) * inv_h_), ny_ - 1);
-  const size_t cell = size_t{iy} * nx_ + ix;
-  if (Empty(cell)) return {};
-  uint32_t node = nodes_[cell];
-  CellBox box = RootBox(ix, iy);
+  CellBox box;
+  uint32_t node = nodes_[RootCell(p, box)];
   if (Tag(node) == kTagSplit) node = Descend(node, box, p);
   if (Tag(node) == kTagLeaf) {
     // The record's header says where its vertices and edge words start; fetch the lines they
@@ -912,6 +903,13 @@ CellIndex::Hit CellIndex::Locate(const Point& p) const {
     __builtin_prefetch(record + 24);
   }
   return Resolve(node, box, p);
+}
+
+uint32_t CellIndex::RootCell(const Point& p, CellBox& box) const {
+  const uint32_t ix = std::min(static_cast<uint32_t>((p.x - x0_) * inv_w_), nx_ - 1);
+  const uint32_t iy = std::min(static_cast<uint32_t>((p.y - y0_) * inv_h_), ny_ - 1);
+  box = RootBox(ix, iy);
+  return iy * nx_ + ix;  // < 65535², see SetUpGrid
 }
 
 CellBox CellIndex::RootBox(uint32_t ix, uint32_t iy) const {
@@ -949,10 +947,7 @@ void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) co
         at[k] = kOut;
         continue;
       }
-      const uint32_t ix = std::min(static_cast<uint32_t>((p[k].x - x0_) * inv_w_), nx_ - 1);
-      const uint32_t iy = std::min(static_cast<uint32_t>((p[k].y - y0_) * inv_h_), ny_ - 1);
-      at[k] = iy * nx_ + ix;
-      box[k] = RootBox(ix, iy);
+      at[k] = RootCell(p[k], box[k]);
       __builtin_prefetch(&nodes_[at[k]]);
       ++descending;
     }
@@ -1112,7 +1107,7 @@ CellIndex::Stats CellIndex::stats() const {
 
 size_t CellIndex::memory_bytes() const {
   return nodes_.capacity() * sizeof(uint32_t) + arena_.capacity() * sizeof(uint64_t) +
-         empty_.capacity() * sizeof(uint64_t) + regions_.capacity() * sizeof(RegionId);
+         regions_.capacity() * sizeof(RegionId);
 }
 
 }  // namespace wangge::internal

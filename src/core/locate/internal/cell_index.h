@@ -1,8 +1,7 @@
 // CellIndex: the point-location structure behind PointIndex for the regions of one level.
 //
 // A flat adaptive grid over the regions' bounding box. Each root cell is a 32-bit node that is
-//   - direct: the whole cell lies inside one region (or in none), so a lookup is one load (a
-//     cell in no region is also marked in a bitmap small enough to stay in cache);
+//   - direct: the whole cell lies inside one region (or in none), so a lookup is one load;
 //   - a leaf: the few boundary edges that touch the cell, stored inline, with a reference point c
 //     chosen off every edge line (one of a fixed sequence of points of the cell, so the record
 //     stores its number, not its coordinates), and which candidate regions contain c;
@@ -101,6 +100,8 @@ class CellIndex {
   friend class CellIndexBuilder;
 
   CellBox RootBox(uint32_t ix, uint32_t iy) const;
+  // Returns the index of the root cell under `p` and sets `box` to its cell. REQUIRES: InBounds(p).
+  uint32_t RootCell(const Point& p, CellBox& box) const;
   // Returns the index in nodes_ of the child under `p` of split node `node` whose cell is `box`,
   // and sets `box` to the child's cell.
   uint32_t ChildIndex(uint32_t node, CellBox& box, const Point& p) const;
@@ -111,7 +112,6 @@ class CellIndex {
   Hit Resolve(uint32_t node, const CellBox& box, const Point& p) const;
   Hit LocateInLeaf(uint64_t offset, const CellBox& box, const Point& p) const;
   Hit LocateSlow(uint64_t offset, const Point& p) const;
-  bool Empty(size_t root_cell) const { return (empty_[root_cell / 64] >> (root_cell % 64)) & 1; }
   bool InBounds(const Point& p) const {
     return p.x >= bounds_.min_x && p.x <= bounds_.max_x && p.y >= bounds_.min_y &&
            p.y <= bounds_.max_y;
@@ -126,10 +126,6 @@ class CellIndex {
   std::vector<uint32_t, HugePageAllocator<uint32_t>> nodes_;
   // Leaf and slow-node records, in 64-bit words.
   std::vector<uint64_t, HugePageAllocator<uint64_t>> arena_;
-  // One bit per root cell: set where no region owns any point of the cell. A thirty-second of
-  // the root nodes' size, it stays in cache where they do not, so a lookup there (the sea, the
-  // land beyond the territory) reads no node.
-  std::vector<uint64_t> empty_;
 };
 
 }  // namespace wangge::internal
