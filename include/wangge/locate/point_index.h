@@ -95,10 +95,11 @@ struct Location {
 struct PointIndexOptions {
   // Threads for the build: 0 = all cores.
   int threads = 0;
-  // A cell of the grid with more distinct edges than this is split in four (tuning knob).
+  // A cell of the grid with more distinct edges than this is split into 2×2 to 16×16 children
+  // (tuning knob).
   size_t max_leaf_edges = 12;
   // Root grid cells per indexed edge (tuning knob).
-  double root_cells_per_edge = 0.25;
+  double root_cells_per_edge = 0.5;
 };
 
 class PointIndex {

@@ -423,7 +423,7 @@ Status CellIndexBuilder::Run(std::vector<RegionId> regions) {
   ParallelFor(region_chunks, [&](size_t chunk) {
     std::vector<uint8_t> touched;  // per root cell of the region's box: an edge touches it
     const size_t end = std::min(region_count, (chunk + 1) * kRegionChunk);
-    // An edge touches about 1.2 root cells at the default grid size: room for 1.5 saves the list
+    // An edge touches about 1.3 root cells at the default grid size: room for 1.5 saves the list
     // its regrowths, each a copy.
     size_t chunk_edges = 0;
     for (size_t k = chunk * kRegionChunk; k < end; ++k) {

@@ -52,7 +52,7 @@ struct CellIndexOptions {
   size_t max_leaf_edges = 12;
   int max_depth = 10;
   // Root cells per indexed edge (the grid is sized from the edge count), and a cap.
-  double root_cells_per_edge = 0.25;
+  double root_cells_per_edge = 0.5;
   size_t max_root_cells = size_t{1} << 24;
   // Threads for the build: 0 = all cores.
   int threads = 0;
