@@ -97,7 +97,7 @@ struct PointIndexOptions {
   int threads = 0;
   // A cell of the grid with more distinct edges than this is split into 2×2 to 16×16 children
   // (tuning knob).
-  size_t max_leaf_edges = 12;
+  size_t max_leaf_edges = 16;
   // Root grid cells per indexed edge (tuning knob).
   double root_cells_per_edge = 0.5;
 };

@@ -49,7 +49,7 @@ RegionTest TestRegion(const MultiPolygonView& geometry, const Point& p);
 
 struct CellIndexOptions {
   // A cell with more distinct edges than this is split (until max_depth).
-  size_t max_leaf_edges = 12;
+  size_t max_leaf_edges = 16;
   int max_depth = 10;
   // Root cells per indexed edge (the grid is sized from the edge count), and a cap.
   double root_cells_per_edge = 0.5;
