@@ -32,6 +32,7 @@
 #include "wangge/geometry/box.h"
 #include "wangge/geometry/multi_polygon.h"
 #include "wangge/hierarchy/hierarchy.h"
+#include "wangge/locate/point_index.h"
 
 namespace wangge::internal {
 
@@ -47,15 +48,16 @@ struct RegionTest {
 };
 RegionTest TestRegion(const MultiPolygonView& geometry, const Point& p);
 
+// The tuning knobs default to PointIndexOptions', their one home.
 struct CellIndexOptions {
   // A cell with more distinct edges than this is split (until max_depth).
-  size_t max_leaf_edges = 16;
+  size_t max_leaf_edges = PointIndexOptions{}.max_leaf_edges;
   int max_depth = 10;
   // Root cells per indexed edge (the grid is sized from the edge count), and a cap.
-  double root_cells_per_edge = 0.5;
+  double root_cells_per_edge = PointIndexOptions{}.root_cells_per_edge;
   size_t max_root_cells = size_t{1} << 24;
   // Threads for the build: 0 = all cores.
-  int threads = 0;
+  int threads = PointIndexOptions{}.threads;
 };
 
 class CellIndex {
