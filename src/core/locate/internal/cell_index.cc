@@ -24,10 +24,11 @@ struct CellBox {
     return {x0 + i * w, y0 + j * h, i + 1 == k ? x1 : x0 + (i + 1) * w,
             j + 1 == k ? y1 : y0 + (j + 1) * h};
   }
-  // Returns the column (or row) of coordinate v among k, clamped: a point within rounding of the
-  // cell's edge may compute just outside it.
-  static uint32_t Slot(double v, double lo, double hi, uint32_t k) {
-    const double f = (v - lo) / ((hi - lo) / k);
+  // Returns the column (or row) of coordinate v among k children of width (or height) `size`
+  // = (hi - lo) / k from `lo`, clamped: a point within rounding of the cell's edge may compute
+  // just outside it.
+  static uint32_t Slot(double v, double lo, double size, uint32_t k) {
+    const double f = (v - lo) / size;
     return f <= 0 ? 0u : std::min(k - 1, static_cast<uint32_t>(f));
   }
 };
@@ -72,6 +73,12 @@ inline Point LoadPoint(const uint64_t* w) {
 }
 inline uint32_t LoadHalf(const uint64_t* w, size_t i) {
   return static_cast<uint32_t>(w[i / 2] >> (32 * (i & 1)));
+}
+// Fetches the lines a typical leaf record spans together with its header, rather than one after
+// the other once the header says where its vertices and edge words lie (LocateInLeaf fetches the
+// rest of a long record).
+inline void PrefetchRecord(const uint64_t* record) {
+  for (int line = 0; line < 4; ++line) __builtin_prefetch(record + 8 * line);
 }
 
 // The tie-break of orient(c, p*, v) = 0, p* = p + (ε, ε²): d/dε = v.y - c.y, d/dε² = c.x - v.x.
@@ -620,22 +627,21 @@ uint32_t CellIndexBuilder::BuildNode(const CellBox& box, int depth,
     const uint32_t k = 1u << log2_k;
     s.child_boxes.resize(size_t{k} * k);
     for (uint32_t q = 0; q < k * k; ++q) s.child_boxes[q] = box.Child(k, q % k, q / k);
-    // CellBox::Slot with its division by k done once per split: the same arithmetic.
     const double slot_w = (box.x1 - box.x0) / k, slot_h = (box.y1 - box.y0) / k;
-    auto slot = [k](double v, double lo, double size) {
-      const double f = (v - lo) / size;
-      return f <= 0 ? 0u : std::min(k - 1, static_cast<uint32_t>(f));
-    };
     // Assign each edge to the children it may touch: the entries of a segment together.
     s.assigned.clear();
     for (uint32_t e = 0, run_end; e < edges.size(); e = run_end) {
       run_end = e + 1;
       while (run_end < edges.size() && !edges[run_end].segment_start) ++run_end;
       const EdgeRec& edge = edges[e];
-      const uint32_t i0 = slot(std::min(edge.a.x, edge.b.x) - margin_x_, box.x0, slot_w);
-      const uint32_t i1 = slot(std::max(edge.a.x, edge.b.x) + margin_x_, box.x0, slot_w);
-      const uint32_t j0 = slot(std::min(edge.a.y, edge.b.y) - margin_y_, box.y0, slot_h);
-      const uint32_t j1 = slot(std::max(edge.a.y, edge.b.y) + margin_y_, box.y0, slot_h);
+      const uint32_t i0 =
+          CellBox::Slot(std::min(edge.a.x, edge.b.x) - margin_x_, box.x0, slot_w, k);
+      const uint32_t i1 =
+          CellBox::Slot(std::max(edge.a.x, edge.b.x) + margin_x_, box.x0, slot_w, k);
+      const uint32_t j0 =
+          CellBox::Slot(std::min(edge.a.y, edge.b.y) - margin_y_, box.y0, slot_h, k);
+      const uint32_t j1 =
+          CellBox::Slot(std::max(edge.a.y, edge.b.y) + margin_y_, box.y0, slot_h, k);
       for (uint32_t j = j0; j <= j1; ++j) {
         for (uint32_t i = i0; i <= i1; ++i) {
           // The slot range of the grown extent holds every child whose box, grown by the margin,
@@ -894,14 +900,7 @@ CellIndex::Hit CellIndex::Locate(const Point& p) const {
   CellBox box;
   uint32_t node = nodes_[RootCell(p, box)];
   if (Tag(node) == kTagSplit) node = Descend(node, box, p);
-  if (Tag(node) == kTagLeaf) {
-    // The record's header says where its vertices and edge words start; fetch the lines they
-    // most likely sit on together with the header rather than one after the other.
-    const uint64_t* record = arena_.data() + Payload(node);
-    __builtin_prefetch(record + 8);
-    __builtin_prefetch(record + 16);
-    __builtin_prefetch(record + 24);
-  }
+  if (Tag(node) == kTagLeaf) PrefetchRecord(arena_.data() + Payload(node));
   return Resolve(node, box, p);
 }
 
@@ -921,8 +920,8 @@ CellBox CellIndex::RootBox(uint32_t ix, uint32_t iy) const {
 [[gnu::always_inline]] inline uint32_t CellIndex::ChildIndex(uint32_t node, CellBox& box,
                                                              const Point& p) const {
   const uint32_t k = SplitFanout(node);
-  const uint32_t i = CellBox::Slot(p.x, box.x0, box.x1, k);
-  const uint32_t j = CellBox::Slot(p.y, box.y0, box.y1, k);
+  const uint32_t i = CellBox::Slot(p.x, box.x0, (box.x1 - box.x0) / k, k);
+  const uint32_t j = CellBox::Slot(p.y, box.y0, (box.y1 - box.y0) / k, k);
   box = box.Child(k, i, j);
   return SplitFirstChild(node) + j * k + i;
 }
@@ -963,13 +962,7 @@ void CellIndex::LocateMany(std::span<const Point> points, std::span<Hit> out) co
         node[k] = v;
         at[k] = kReached;
         --descending;
-        if (Tag(v) == kTagLeaf) {
-          const uint64_t* record = arena_.data() + Payload(v);
-          __builtin_prefetch(record);
-          __builtin_prefetch(record + 8);
-          __builtin_prefetch(record + 16);
-          __builtin_prefetch(record + 24);
-        }
+        if (Tag(v) == kTagLeaf) PrefetchRecord(arena_.data() + Payload(v));
       }
     }
     for (size_t k = 0; k < n; ++k) {
@@ -1031,7 +1024,7 @@ CellIndex::Hit CellIndex::LocateInLeaf(uint64_t offset, const CellBox& box, cons
   const uint64_t* candidates = w + 1;
   const uint64_t* vertices = candidates + (n_cand + 1) / 2;
   const uint64_t* edge_words = vertices + 2 * n_vert;
-  // A long record: fetch its remaining lines (past those Locate prefetched) all at once.
+  // A long record: fetch its remaining lines (past those PrefetchRecord fetched) all at once.
   for (const uint64_t* line = w + 32; line < edge_words + (n_vert + 1) / 2; line += 8) {
     __builtin_prefetch(line);
   }
